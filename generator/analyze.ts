@@ -1,0 +1,93 @@
+/**
+ * The front half of the pipeline, shared by lint and generate: load → validate → model. It imports nothing
+ * heavy (no targets, templates, prettier or parsers), so `contractgen lint` starts fast.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_CONFIG, resolveConfig, type PlatformConfig } from './config/config.js';
+import { convertDcs, isDcs } from './convert/dcs.js';
+import { cmp, hasErrors, UsageError, type Diagnostic } from './diagnostics.js';
+import { discover, displayPath, MAX_CONTRACT_BYTES, readLimited } from './load/files.js';
+import { loadYaml, type LoadedYaml } from './load/yaml.js';
+import { buildDatasets } from './model/build.js';
+import type { Dataset, Model } from './model/ir.js';
+import { checkRules } from './validate/rules.js';
+import { checkSchema } from './validate/schema-check.js';
+import { scanSecrets } from './validate/secrets.js';
+
+export interface AnalyzeOptions {
+  cwd: string;
+  contracts: readonly string[];
+  /** path of contractgen.config.yaml; when undefined, the default file is used if it exists */
+  configPath?: string;
+  /** true when the user named the config file: then it must exist */
+  configExplicit?: boolean;
+}
+
+export interface Analysis {
+  model: Model;
+  config: PlatformConfig;
+  diagnostics: Diagnostic[];
+  /** contract files read, display paths */
+  files: string[];
+  /** whether the config file had errors (exit code 2) */
+  configErrors: boolean;
+}
+
+export const DEFAULT_CONFIG_FILE = 'contractgen.config.yaml';
+
+export function loadConfig(cwd: string, configPath: string | undefined, explicit: boolean): { config: PlatformConfig; diagnostics: Diagnostic[] } {
+  const abs = resolve(cwd, configPath ?? DEFAULT_CONFIG_FILE);
+  if (!existsSync(abs)) {
+    if (explicit) throw new UsageError(`config file not found: ${configPath}`);
+    return { config: DEFAULT_CONFIG, diagnostics: [] };
+  }
+  const file = displayPath(cwd, abs);
+  const { doc, diagnostics } = loadYaml(file, readFileSync(abs, 'utf8'));
+  if (!doc) return { config: DEFAULT_CONFIG, diagnostics };
+  const schemaDiags = checkSchema('config', doc);
+  const secretDiags = scanSecrets(doc);
+  if (schemaDiags.length) return { config: DEFAULT_CONFIG, diagnostics: [...diagnostics, ...schemaDiags, ...secretDiags] };
+  const r = resolveConfig(doc);
+  return { config: r.config, diagnostics: [...diagnostics, ...secretDiags, ...r.diagnostics] };
+}
+
+/** Parses and validates one contract; returns its datasets when it is sound enough to model. */
+export function loadContract(file: string, text: string): { datasets: Dataset[]; diagnostics: Diagnostic[]; doc?: LoadedYaml; odcs?: Record<string, unknown> } {
+  const { doc, diagnostics } = loadYaml(file, text);
+  if (!doc) return { datasets: [], diagnostics };
+  if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) {
+    return { datasets: [], diagnostics: [...diagnostics, { file, line: 1, col: 1, severity: 'error', rule: 'FORMAT_UNKNOWN', message: 'not a data contract: expected a mapping with ODCS apiVersion/kind or DCS dataContractSpecification' }] };
+  }
+  const dcs = isDcs(doc.data);
+  const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
+  const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc)];
+  if (schemaDiags.length) return { datasets: [], diagnostics: all, doc };
+  const converted = dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc };
+  const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
+  return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc, odcs: converted.odcs };
+}
+
+export function analyze(opts: AnalyzeOptions): Analysis {
+  const { config, diagnostics: configDiags } = loadConfig(opts.cwd, opts.configPath, opts.configExplicit ?? false);
+  const configErrors = hasErrors(configDiags);
+  const diagnostics: Diagnostic[] = [...configDiags];
+  const datasets: Dataset[] = [];
+  const absFiles = discover(opts.cwd, opts.contracts);
+  const files: string[] = [];
+  for (const abs of absFiles) {
+    const file = displayPath(opts.cwd, abs);
+    files.push(file);
+    const { text, tooLarge } = readLimited(abs);
+    if (text === undefined) {
+      diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'INPUT_TOO_LARGE', message: `contract is ${tooLarge} bytes; the limit is ${MAX_CONTRACT_BYTES}` });
+      continue;
+    }
+    const r = loadContract(file, text);
+    diagnostics.push(...r.diagnostics);
+    datasets.push(...r.datasets);
+  }
+  datasets.sort((a, b) => cmp(a.name, b.name) || cmp(a.contract.file, b.contract.file));
+  diagnostics.push(...checkRules(datasets, config));
+  return { model: { datasets }, config, diagnostics, files, configErrors };
+}

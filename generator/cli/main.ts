@@ -1,0 +1,252 @@
+/**
+ * The command line. `main(argv, io)` is the whole CLI with injected streams, so tests run it in-process;
+ * the bins only wire it to process.*. Exit codes: 0 ok, 1 contract problems or drift, 2 usage or config
+ * error, 3 internal error. Messages go to stderr; generated content and diffs go to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze, DEFAULT_CONFIG_FILE, loadContract } from '../analyze.js';
+import { formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
+import { displayPath } from '../load/files.js';
+
+export interface Io {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  isTTY: boolean;
+}
+
+export const VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+const HELP = `contractgen ${VERSION}: data contracts in, every platform artifact out.
+
+Usage:
+  contractgen generate [--contracts DIR|FILE]... [--config FILE] [--out DIR] [--target ID]... [--check | --print]
+  contractgen lint [PATH...] [--config FILE]
+  contractgen convert FILE
+  contractgen targets
+  contractgen rules
+  contractgen --help | --version
+
+Commands:
+  generate   Build every artifact from the contracts and write it to the output directory (all or nothing).
+             --check writes nothing: it reports missing, changed and stale files with a unified diff and
+             exits 1 on drift. --print writes the files to stdout instead.
+  lint       Validate contracts (schema + semantic rules) without generating. The pre-commit entry point.
+  convert    Print a Data Contract Specification (DCS 1.x) contract in its ODCS v3.1.0 form.
+  targets    List the targets and what each generates.
+  rules      List every diagnostic rule ID with its severity.
+
+Options:
+  --contracts DIR|FILE   contracts to read; repeatable (default: contracts/)
+  --config FILE          platform config (default: ${DEFAULT_CONFIG_FILE}, if present)
+  --out DIR              output directory (default: generated/)
+  --target ID            only this target; repeatable (default: all)
+  --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations)
+  --verbose              also print info diagnostics (skipped targets …)
+  --help, -h             this help
+  --version, -v          the version
+
+Exit codes: 0 success, 1 contract problems or drift, 2 usage or config error, 3 internal error.
+Environment: NO_COLOR disables colour; CONTRACTGEN_DEBUG=1 prints stack traces of internal errors.
+`;
+
+interface Common {
+  format: DiagnosticFormat;
+  verbose: boolean;
+}
+
+function parseFormat(v: string | undefined): DiagnosticFormat {
+  if (v === undefined) return 'text';
+  if (v === 'text' || v === 'json' || v === 'github') return v;
+  throw new UsageError(`--format must be text, json or github, not ${JSON.stringify(v)}`);
+}
+
+function report(io: Io, diags: Diagnostic[], c: Common) {
+  const color = io.isTTY && !('NO_COLOR' in io.env) && c.format === 'text';
+  const text = formatDiagnostics(diags, c.format, { color, verbose: c.verbose });
+  if (c.format === 'json') io.stdout(text);
+  else if (text) io.stderr(text);
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`contractgen: ${e.message}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    if (err && (err.name === 'SinkError' || (err as NodeJS.ErrnoException).code === 'EACCES' || (err as NodeJS.ErrnoException).code === 'ENOSPC' || (err as NodeJS.ErrnoException).code === 'EROFS')) {
+      io.stderr(`contractgen: ${err.message}; nothing was written\n`);
+      return 2;
+    }
+    io.stderr(`contractgen: internal error: ${err?.message ?? String(e)}\n`);
+    if (io.env.CONTRACTGEN_DEBUG) io.stderr(`${err?.stack ?? ''}\n`);
+    else io.stderr('(set CONTRACTGEN_DEBUG=1 for a stack trace, and please report it)\n');
+    return 3;
+  }
+}
+
+async function run(argv: readonly string[], io: Io): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    io.stdout(HELP);
+    return cmd === undefined ? 2 : 0;
+  }
+  if (cmd === '--version' || cmd === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  switch (cmd) {
+    case 'generate':
+      return generateCmd(rest, io);
+    case 'lint':
+      return lintCmd(rest, io);
+    case 'convert':
+      return convertCmd(rest, io);
+    case 'targets':
+      return targetsCmd(rest, io);
+    case 'rules':
+      return rulesCmd(io);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)}; see contractgen --help`);
+  }
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+type Parsed = { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
+
+function parse(args: readonly string[], options: OptionSpec): Parsed {
+  try {
+    return parseArgs({ args: [...args], options: { ...options, format: { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true }) as Parsed;
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.split('\n')[0]}; see contractgen --help`);
+  }
+}
+
+async function lintCmd(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { config: { type: 'string' }, contracts: { type: 'string', multiple: true } });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
+  const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const a = analyze({ cwd: io.cwd, contracts: contracts.length ? contracts : ['contracts'], configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
+  report(io, a.diagnostics, c);
+  if (a.configErrors) return 2;
+  if (hasErrors(a.diagnostics)) {
+    if (c.format === 'text') io.stderr(`contractgen: ${summary(a.diagnostics)} in ${a.files.length} contract file(s)\n`);
+    return 1;
+  }
+  if (c.format === 'text') io.stderr(`contractgen: ${a.files.length} contract file(s), ${a.model.datasets.length} dataset(s): ${summary(a.diagnostics)}\n`);
+  return 0;
+}
+
+async function generateCmd(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    contracts: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    out: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    check: { type: 'boolean' },
+    print: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
+  if (values.check && values.print) throw new UsageError('--check and --print cannot be combined');
+  const [{ TARGETS }, pipeline, sink] = await Promise.all([import('../targets/registry.js'), import('../pipeline.js'), import('../sink/sink.js')]);
+  const ids = (values.target as string[] | undefined) ?? [];
+  for (const id of ids) {
+    if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
+  }
+  const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const a = analyze({ cwd: io.cwd, contracts: contracts.length ? contracts : ['contracts'], configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
+  if (a.configErrors) {
+    report(io, a.diagnostics, c);
+    return 2;
+  }
+  if (hasErrors(a.diagnostics)) {
+    report(io, a.diagnostics, c);
+    if (c.format === 'text') io.stderr(`contractgen: ${summary(a.diagnostics)}; nothing was written\n`);
+    return 1;
+  }
+  const g = await pipeline.generateFiles(a, pipeline.selectTargets(ids));
+  const diags = [...a.diagnostics, ...g.diagnostics];
+  report(io, diags, c);
+  if (hasErrors(g.diagnostics)) {
+    if (c.format === 'text') io.stderr(`contractgen: ${summary(diags)}; nothing was written\n`);
+    return 1;
+  }
+  const outDir = resolve(io.cwd, (values.out as string | undefined) ?? 'generated');
+  const shownOut = displayPath(io.cwd, outDir);
+  if (values.print) {
+    sink.printSink(g.files, io.stdout);
+    return 0;
+  }
+  if (values.check) {
+    const d = await sink.checkSink(outDir, g.files);
+    const n = d.missing.length + d.changed.length + d.stale.length;
+    if (n === 0) {
+      if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/ is up to date (${g.files.size} files)\n`);
+      return 0;
+    }
+    io.stdout(d.diff);
+    const list = (label: string, xs: string[]) => xs.map((x) => `  ${label}: ${shownOut}/${x}\n`).join('');
+    io.stderr(`contractgen: ${shownOut}/ is out of date: ${d.missing.length} missing, ${d.changed.length} changed, ${d.stale.length} stale\n${list('missing', d.missing)}${list('changed', d.changed)}${list('stale', d.stale)}run \`npx generate\` and commit the result\n`);
+    return 1;
+  }
+  const p = sink.writeSink(outDir, g.files);
+  if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);
+  return 0;
+}
+
+async function convertCmd(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
+  if (positionals.length !== 1) throw new UsageError('convert takes exactly one contract file');
+  const abs = resolve(io.cwd, positionals[0]!);
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    throw new UsageError(`cannot read ${positionals[0]}`);
+  }
+  const r = loadContract(displayPath(io.cwd, abs), text);
+  report(io, r.diagnostics, c);
+  if (hasErrors(r.diagnostics) || !r.odcs) return 1;
+  const { stringify } = await import('yaml');
+  io.stdout(stringify(r.odcs, { lineWidth: 0, version: '1.2' }));
+  return 0;
+}
+
+async function targetsCmd(_args: readonly string[], io: Io): Promise<number> {
+  const { TARGETS } = await import('../targets/registry.js');
+  const w = Math.max(...TARGETS.map((t) => t.id.length));
+  io.stdout(TARGETS.map((t) => `${t.id.padEnd(w)}  ${t.description}\n`).join(''));
+  return 0;
+}
+
+async function rulesCmd(io: Io): Promise<number> {
+  const { RULES } = await import('../validate/rules.js');
+  const w = Math.max(...RULES.map((r) => r.id.length));
+  io.stdout(RULES.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
+  return 0;
+}

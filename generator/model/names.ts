@@ -1,0 +1,86 @@
+/**
+ * Identifier rules and quoting per target. Facts:
+ * - PostgreSQL: keywords of category R (reserved) and T (reserved, can be function or type name) cannot be
+ *   column or table names unquoted: `SELECT word FROM pg_get_keywords() WHERE catcode IN ('R','T')` on PG 15.
+ *   Unquoted names fold to lower case, so anything but [a-z_][a-z0-9_$]* is quoted as well.
+ * - CQL: the reserved keywords of the DataStax driver (`cassandra.metadata.cql_keywords_reserved`, a superset
+ *   of Apache Cassandra's ReservedKeywords), plus the lower-case rule.
+ * - MySQL: contractgen always quotes with backticks (as mysqldump does), so no reserved list is needed.
+ * - Avro names: [A-Za-z_][A-Za-z0-9_]* (Avro 1.11 spec, "Names"); they cannot be quoted.
+ * - Python: keyword.kwlist of CPython 3.11 plus the soft keywords.
+ */
+export const PG_RESERVED = new Set(
+  (
+    'all analyse analyze and any array as asc asymmetric authorization binary both case cast check collate collation column ' +
+    'concurrently constraint create cross current_catalog current_date current_role current_schema current_time ' +
+    'current_timestamp current_user default deferrable desc distinct do else end except false fetch for foreign freeze from ' +
+    'full grant group having ilike in initially inner intersect into is isnull join lateral leading left like limit localtime ' +
+    'localtimestamp natural not notnull null offset on only or order outer overlaps placing primary references returning right ' +
+    'select session_user similar some symmetric table tablesample then to trailing true union unique user using variadic ' +
+    'verbose when where window with'
+  ).split(' '),
+);
+
+export const CQL_RESERVED = new Set(
+  (
+    'active add allow alter and any application applications apply asc authentication authorize batch begin by call calls ' +
+    'cluster columnfamily columns commit config create default delegation delete desc describe drop entries execute executor ' +
+    'executors field from full grant if in index indices infinity insert internal into is java kerberos keyspace ldap limit ' +
+    'lowercasestring materialized mbean mbeans method modify nan no node nodes norecursive not null object of on or order plan ' +
+    'primary profiles rebuild redact reload remote rename renew replace restrict revoke rows schema scheme schemes search ' +
+    'select set std_err std_out submission table to token truncate unlogged unrestrict unset update use using view where with ' +
+    'workpool'
+  ).split(' '),
+);
+
+export const PYTHON_KEYWORDS = new Set(
+  (
+    'False None True and as assert async await break class continue def del elif else except finally for from global if ' +
+    'import in is lambda nonlocal not or pass raise return try while with yield match case type _'
+  ).split(' '),
+);
+
+export const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const PLAIN_SQL = /^[a-z_][a-z0-9_]*$/;
+
+/** PostgreSQL identifiers are limited to 63 bytes (NAMEDATALEN - 1). */
+export const PG_MAX_IDENT = 63;
+/** MySQL identifiers: 64 characters. */
+export const MYSQL_MAX_IDENT = 64;
+/** Cassandra table and keyspace names: 48 characters, [A-Za-z0-9_]. */
+export const CQL_MAX_TABLE = 48;
+
+export function quotePg(name: string): string {
+  return PLAIN_SQL.test(name) && !PG_RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteCql(name: string): string {
+  return PLAIN_SQL.test(name) && !CQL_RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function quoteMysql(name: string): string {
+  return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** Characters no SQL/CQL text literal or comment should carry: NUL and other C0 controls except \t \n \r. */
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+
+/** A standard SQL string literal (PostgreSQL with standard_conforming_strings, CQL). */
+export function sqlString(s: string): string {
+  return `'${s.replace(CONTROL, '').replace(/'/g, "''")}'`;
+}
+
+/** A MySQL string literal: backslash is an escape character unless NO_BACKSLASH_ESCAPES is set. */
+export function mysqlString(s: string): string {
+  return `'${s.replace(CONTROL, '').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Targets that reserve `name`, for NAME_RESERVED warnings. */
+export function reservedIn(name: string): string[] {
+  const out: string[] = [];
+  const lower = name.toLowerCase();
+  if (PG_RESERVED.has(lower)) out.push('PostgreSQL');
+  if (CQL_RESERVED.has(lower)) out.push('CQL');
+  if (PYTHON_KEYWORDS.has(name)) out.push('Python');
+  return out;
+}

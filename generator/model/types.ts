@@ -1,0 +1,325 @@
+/**
+ * THE type table: one row per logical type, one column per target system. Every row must fill every column
+ * (the compiler enforces it), so adding a target means adding a column here and nowhere else.
+ *
+ * Sources of the facts: PostgreSQL/MySQL/CQL type docs; Debezium 3.6 value converters with the connector
+ * settings contractgen emits (decimal.handling.mode=precise, time.precision.mode=adaptive_time_microseconds;
+ * MySQL without the TINYINT(1)→BOOLEAN converter); Confluent AvroData's rendering of Connect schemas; Parquet
+ * LogicalTypes.md; Spark's DataType JSON and DDL names; Trino's Hive/Iceberg type limits; Unity Catalog's
+ * ColumnTypeName enum and type_json rules. Lake columns (Parquet, Spark, Trino, Unity Catalog, GX) describe the
+ * trusted layer, which Spark writes: Spark has no uuid, json or time type, so those are strings there.
+ */
+import type { LogicalType, SourceKind, TypeKind } from './ir.js';
+
+/** Avro as Confluent's AvroConverter renders Debezium's Connect schema for a column (without the null union). */
+export type AvroType =
+  | string
+  | {
+      type: string;
+      logicalType?: string;
+      precision?: number;
+      scale?: number;
+      'connect.name'?: string;
+      'connect.type'?: string;
+      'connect.version'?: number;
+      'connect.parameters'?: Record<string, string>;
+      items?: AvroType;
+      name?: string;
+      namespace?: string;
+      fields?: Array<{ name: string; type: AvroType; default?: unknown }>;
+    };
+
+export interface ParquetType {
+  physical: 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'BINARY' | 'FIXED_LEN_BYTE_ARRAY' | 'GROUP';
+  /** Parquet logical type annotation as written in the schema text notation, e.g. `DECIMAL(10,2)` */
+  logical?: string;
+  length?: number;
+  /** for LIST / struct groups */
+  children?: ParquetType[];
+}
+
+/** Spark DataType JSON (StructField.type): a string for atomic types, an object for complex ones. */
+export type SparkJsonType = string | Record<string, unknown>;
+
+export interface TypeColumns {
+  postgres: string;
+  mysql: string;
+  cql: string;
+  avro: Record<SourceKind, AvroType>;
+  parquet: ParquetType;
+  spark: { ddl: string; python: string; json: SparkJsonType };
+  trino: { hive: string; iceberg: string };
+  unityCatalog: { typeName: string; typeText: string; precision?: number; scale?: number };
+  /** GX expect_column_values_to_be_of_type `type_` for the Spark engine: a pyspark.sql.types class name */
+  gx: string;
+}
+
+type Row<K extends TypeKind> = (t: Extract<LogicalType, { kind: K }>) => TypeColumns;
+
+const debezium = (name: string, type: string, extra: Record<string, unknown> = {}): AvroType => ({ type, 'connect.version': 1, 'connect.name': name, ...extra });
+const same = (a: AvroType): Record<SourceKind, AvroType> => ({ postgres: a, mysql: a, cassandra: a });
+const lakeString: Pick<TypeColumns, 'parquet' | 'spark' | 'trino' | 'unityCatalog' | 'gx'> = {
+  parquet: { physical: 'BINARY', logical: 'STRING' },
+  spark: { ddl: 'string', python: 'StringType()', json: 'string' },
+  trino: { hive: 'varchar', iceberg: 'varchar' },
+  unityCatalog: { typeName: 'STRING', typeText: 'string' },
+  gx: 'StringType',
+};
+
+/** Smallest FIXED_LEN_BYTE_ARRAY that holds a two's-complement unscaled decimal of `precision` digits. */
+export function decimalBytes(precision: number): number {
+  let n = 1;
+  while (Math.floor(Math.log10(Math.pow(2, 8 * n - 1) - 1)) < precision) n++;
+  return n;
+}
+
+const TABLE: { [K in TypeKind]: Row<K> } = {
+  string: (t) => ({
+    postgres: t.maxLength ? `varchar(${t.maxLength})` : 'text',
+    mysql: t.maxLength ? `varchar(${t.maxLength})` : 'text',
+    cql: 'text',
+    avro: same('string'),
+    ...lakeString,
+  }),
+  uuid: () => ({
+    postgres: 'uuid',
+    mysql: 'char(36)',
+    cql: 'uuid',
+    avro: { postgres: debezium('io.debezium.data.Uuid', 'string'), mysql: 'string', cassandra: debezium('io.debezium.data.Uuid', 'string') },
+    ...lakeString,
+  }),
+  int16: () => ({
+    postgres: 'smallint',
+    mysql: 'smallint',
+    cql: 'smallint',
+    avro: same({ type: 'int', 'connect.type': 'int16' }),
+    parquet: { physical: 'INT32', logical: 'INTEGER(16,true)' },
+    spark: { ddl: 'smallint', python: 'ShortType()', json: 'short' },
+    trino: { hive: 'smallint', iceberg: 'integer' },
+    unityCatalog: { typeName: 'SHORT', typeText: 'smallint' },
+    gx: 'ShortType',
+  }),
+  int32: () => ({
+    postgres: 'integer',
+    mysql: 'int',
+    cql: 'int',
+    avro: same('int'),
+    parquet: { physical: 'INT32' },
+    spark: { ddl: 'int', python: 'IntegerType()', json: 'integer' },
+    trino: { hive: 'integer', iceberg: 'integer' },
+    unityCatalog: { typeName: 'INT', typeText: 'int' },
+    gx: 'IntegerType',
+  }),
+  int64: () => ({
+    postgres: 'bigint',
+    mysql: 'bigint',
+    cql: 'bigint',
+    avro: same('long'),
+    parquet: { physical: 'INT64' },
+    spark: { ddl: 'bigint', python: 'LongType()', json: 'long' },
+    trino: { hive: 'bigint', iceberg: 'bigint' },
+    unityCatalog: { typeName: 'LONG', typeText: 'bigint' },
+    gx: 'LongType',
+  }),
+  float32: () => ({
+    postgres: 'real',
+    mysql: 'float',
+    cql: 'float',
+    avro: same('float'),
+    parquet: { physical: 'FLOAT' },
+    spark: { ddl: 'float', python: 'FloatType()', json: 'float' },
+    trino: { hive: 'real', iceberg: 'real' },
+    unityCatalog: { typeName: 'FLOAT', typeText: 'float' },
+    gx: 'FloatType',
+  }),
+  float64: () => ({
+    postgres: 'double precision',
+    mysql: 'double',
+    cql: 'double',
+    avro: same('double'),
+    parquet: { physical: 'DOUBLE' },
+    spark: { ddl: 'double', python: 'DoubleType()', json: 'double' },
+    trino: { hive: 'double', iceberg: 'double' },
+    unityCatalog: { typeName: 'DOUBLE', typeText: 'double' },
+    gx: 'DoubleType',
+  }),
+  decimal: ({ precision: p, scale: s }) => {
+    const connectDecimal = debezium('org.apache.kafka.connect.data.Decimal', 'bytes', {
+      logicalType: 'decimal',
+      precision: p,
+      scale: s,
+      'connect.parameters': { scale: String(s), 'connect.decimal.precision': String(p) },
+    });
+    // Cassandra's `decimal` has no declared precision; with decimal.handling.mode=precise Debezium emits
+    // io.debezium.data.VariableScaleDecimal, a {scale, value} record.
+    const variableScale: AvroType = {
+      type: 'record',
+      name: 'VariableScaleDecimal',
+      namespace: 'io.debezium.data',
+      fields: [
+        { name: 'scale', type: 'int' },
+        { name: 'value', type: 'bytes' },
+      ],
+      'connect.version': 1,
+      'connect.name': 'io.debezium.data.VariableScaleDecimal',
+    };
+    const physical: ParquetType = p <= 9 ? { physical: 'INT32' } : p <= 18 ? { physical: 'INT64' } : { physical: 'FIXED_LEN_BYTE_ARRAY', length: decimalBytes(p) };
+    return {
+      postgres: `numeric(${p},${s})`,
+      mysql: `decimal(${p},${s})`,
+      cql: 'decimal',
+      avro: { postgres: connectDecimal, mysql: connectDecimal, cassandra: variableScale },
+      parquet: { ...physical, logical: `DECIMAL(${p},${s})` },
+      spark: { ddl: `decimal(${p},${s})`, python: `DecimalType(${p}, ${s})`, json: `decimal(${p},${s})` },
+      trino: { hive: `decimal(${p},${s})`, iceberg: `decimal(${p},${s})` },
+      unityCatalog: { typeName: 'DECIMAL', typeText: `decimal(${p},${s})`, precision: p, scale: s },
+      gx: 'DecimalType',
+    };
+  },
+  boolean: () => ({
+    postgres: 'boolean',
+    mysql: 'boolean',
+    cql: 'boolean',
+    // MySQL BOOLEAN is TINYINT(1), which Debezium emits as INT16 unless a converter is configured.
+    avro: { postgres: 'boolean', mysql: { type: 'int', 'connect.type': 'int16' }, cassandra: 'boolean' },
+    parquet: { physical: 'BOOLEAN' },
+    spark: { ddl: 'boolean', python: 'BooleanType()', json: 'boolean' },
+    trino: { hive: 'boolean', iceberg: 'boolean' },
+    unityCatalog: { typeName: 'BOOLEAN', typeText: 'boolean' },
+    gx: 'BooleanType',
+  }),
+  date: () => ({
+    postgres: 'date',
+    mysql: 'date',
+    cql: 'date',
+    avro: same(debezium('io.debezium.time.Date', 'int')),
+    parquet: { physical: 'INT32', logical: 'DATE' },
+    spark: { ddl: 'date', python: 'DateType()', json: 'date' },
+    trino: { hive: 'date', iceberg: 'date' },
+    unityCatalog: { typeName: 'DATE', typeText: 'date' },
+    gx: 'DateType',
+  }),
+  time: () => ({
+    postgres: 'time',
+    mysql: 'time(6)',
+    cql: 'time',
+    // Cassandra `time` is nanoseconds since midnight as a plain INT64.
+    avro: { postgres: debezium('io.debezium.time.MicroTime', 'long'), mysql: debezium('io.debezium.time.MicroTime', 'long'), cassandra: 'long' },
+    ...lakeString,
+  }),
+  timestamp: () => ({
+    postgres: 'timestamptz',
+    mysql: 'timestamp(6)',
+    cql: 'timestamp',
+    avro: {
+      postgres: debezium('io.debezium.time.ZonedTimestamp', 'string'),
+      mysql: debezium('io.debezium.time.ZonedTimestamp', 'string'),
+      cassandra: debezium('io.debezium.time.Timestamp', 'long'),
+    },
+    parquet: { physical: 'INT64', logical: 'TIMESTAMP(MICROS,true)' },
+    spark: { ddl: 'timestamp', python: 'TimestampType()', json: 'timestamp' },
+    // Trino's Hive connector cannot create `timestamp with time zone` columns; instants are stored UTC.
+    trino: { hive: 'timestamp', iceberg: 'timestamp(6) with time zone' },
+    unityCatalog: { typeName: 'TIMESTAMP', typeText: 'timestamp' },
+    gx: 'TimestampType',
+  }),
+  timestamp_ntz: () => ({
+    postgres: 'timestamp',
+    mysql: 'datetime(6)',
+    cql: 'timestamp',
+    avro: {
+      postgres: debezium('io.debezium.time.MicroTimestamp', 'long'),
+      mysql: debezium('io.debezium.time.MicroTimestamp', 'long'),
+      cassandra: debezium('io.debezium.time.Timestamp', 'long'),
+    },
+    parquet: { physical: 'INT64', logical: 'TIMESTAMP(MICROS,false)' },
+    spark: { ddl: 'timestamp_ntz', python: 'TimestampNTZType()', json: 'timestamp_ntz' },
+    trino: { hive: 'timestamp', iceberg: 'timestamp(6)' },
+    unityCatalog: { typeName: 'TIMESTAMP_NTZ', typeText: 'timestamp_ntz' },
+    gx: 'TimestampNTZType',
+  }),
+  bytes: () => ({
+    postgres: 'bytea',
+    mysql: 'longblob',
+    cql: 'blob',
+    avro: same('bytes'),
+    parquet: { physical: 'BINARY' },
+    spark: { ddl: 'binary', python: 'BinaryType()', json: 'binary' },
+    trino: { hive: 'varbinary', iceberg: 'varbinary' },
+    unityCatalog: { typeName: 'BINARY', typeText: 'binary' },
+    gx: 'BinaryType',
+  }),
+  json: () => ({
+    postgres: 'jsonb',
+    mysql: 'json',
+    cql: 'text',
+    avro: { postgres: debezium('io.debezium.data.Json', 'string'), mysql: debezium('io.debezium.data.Json', 'string'), cassandra: 'string' },
+    ...lakeString,
+  }),
+  array: (t) => {
+    const e = mapType(t.items);
+    return {
+      postgres: `${e.postgres}[]`,
+      mysql: 'json',
+      cql: `list<${e.cql}>`,
+      avro: {
+        postgres: { type: 'array', items: e.avro.postgres },
+        mysql: debezium('io.debezium.data.Json', 'string'),
+        cassandra: { type: 'array', items: e.avro.cassandra },
+      },
+      parquet: { physical: 'GROUP', logical: 'LIST', children: [e.parquet] },
+      spark: {
+        ddl: `array<${e.spark.ddl}>`,
+        python: `ArrayType(${e.spark.python}, True)`,
+        json: { type: 'array', elementType: e.spark.json, containsNull: true },
+      },
+      trino: { hive: `array(${e.trino.hive})`, iceberg: `array(${e.trino.iceberg})` },
+      unityCatalog: { typeName: 'ARRAY', typeText: `array<${e.unityCatalog.typeText}>` },
+      gx: 'ArrayType',
+    };
+  },
+  object: (t) => {
+    const fs = t.fields.map((f) => ({ f, m: mapType(f.type) }));
+    return {
+      postgres: 'jsonb',
+      mysql: 'json',
+      cql: 'text',
+      avro: same(debezium('io.debezium.data.Json', 'string')),
+      parquet: { physical: 'GROUP', children: fs.map(({ m }) => m.parquet) },
+      spark: {
+        ddl: `struct<${fs.map(({ f, m }) => `${f.name}:${m.spark.ddl}`).join(',')}>`,
+        python: `StructType([${fs.map(({ f, m }) => `StructField(${JSON.stringify(f.name)}, ${m.spark.python}, ${f.required ? 'False' : 'True'})`).join(', ')}])`,
+        json: { type: 'struct', fields: fs.map(({ f, m }) => ({ name: f.name, type: m.spark.json, nullable: !f.required, metadata: {} })) },
+      },
+      trino: {
+        hive: `row(${fs.map(({ f, m }) => `${f.name} ${m.trino.hive}`).join(', ')})`,
+        iceberg: `row(${fs.map(({ f, m }) => `${f.name} ${m.trino.iceberg}`).join(', ')})`,
+      },
+      unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ f, m }) => `${f.name}:${m.unityCatalog.typeText}`).join(',')}>` },
+      gx: 'StructType',
+    };
+  },
+};
+
+export function mapType(t: LogicalType): TypeColumns {
+  return (TABLE[t.kind] as (t: LogicalType) => TypeColumns)(t);
+}
+
+/** Every row key, for tests and docs that walk the whole table. */
+export const TYPE_KINDS = Object.keys(TABLE) as TypeKind[];
+
+/** Canonical text of a logical type, for messages and docs: `decimal(10,2)`, `array<string>` … */
+export function typeLabel(t: LogicalType): string {
+  switch (t.kind) {
+    case 'decimal':
+      return `decimal(${t.precision},${t.scale})`;
+    case 'string':
+      return t.maxLength ? `string(${t.maxLength})` : 'string';
+    case 'array':
+      return `array<${typeLabel(t.items)}>`;
+    case 'object':
+      return `object{${t.fields.map((f) => f.name).join(',')}}`;
+    default:
+      return t.kind;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Sinks: the only code that touches the output directory.
+ * - write: all-or-nothing. New contents are staged inside the output directory first; only when every file is
+ *   staged are they renamed into place, and a failure during that step rolls every completed rename back.
+ *   Files that did not change are not touched. Stale files (in the old manifest, not in the new map) go too.
+ * - check: compares the map with the disk and reports missing, changed and stale files with a unified diff.
+ * - print: writes the map to stdout.
+ * No path leaves the output directory, and no symlink inside it is followed.
+ */
+import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { cmp } from '../diagnostics.js';
+import { isSafeRelativePath, MANIFEST, parseManifest } from '../emit/emit.js';
+
+export class SinkError extends Error {}
+
+const STAGING = '.contractgen-staging';
+
+/** Resolves `rel` under `root`, refusing anything that escapes it or passes through a symlink. */
+export function safeJoin(root: string, rel: string): string {
+  if (!isSafeRelativePath(rel)) throw new SinkError(`refusing unsafe output path ${JSON.stringify(rel)}`);
+  const abs = resolve(root, ...rel.split('/'));
+  if (!abs.startsWith(resolve(root) + sep)) throw new SinkError(`refusing output path outside ${root}: ${rel}`);
+  let cur = resolve(root);
+  for (const seg of rel.split('/').slice(0, -1)) {
+    cur = join(cur, seg);
+    const st = lstatOrUndefined(cur);
+    if (st?.isSymbolicLink()) throw new SinkError(`refusing to write through the symlink ${cur}`);
+    if (st && !st.isDirectory()) throw new SinkError(`${cur} is in the way: it is not a directory`);
+  }
+  return abs;
+}
+
+function lstatOrUndefined(p: string) {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads a regular file under root; symlinks and directories read as "not a generated file". */
+function readRegular(root: string, rel: string): string | undefined {
+  let abs: string;
+  try {
+    abs = safeJoin(root, rel);
+  } catch {
+    return undefined;
+  }
+  const st = lstatOrUndefined(abs);
+  if (!st || !st.isFile()) return undefined;
+  return readFileSync(abs, 'utf8');
+}
+
+export interface Plan {
+  write: string[];
+  remove: string[];
+  unchanged: string[];
+}
+
+/**
+ * Files an earlier run generated that the new map no longer has: every target directory in the map carries
+ * its manifest, and what the manifest on disk lists beyond the new map is stale.
+ */
+export function staleFiles(root: string, files: ReadonlyMap<string, string>): string[] {
+  const stale: string[] = [];
+  for (const rel of files.keys()) {
+    if (!(rel === MANIFEST || rel.endsWith(`/${MANIFEST}`))) continue;
+    const dir = rel.slice(0, rel.length - MANIFEST.length);
+    for (const old of parseManifest(readRegular(root, rel))) {
+      const p = dir + old;
+      if (!files.has(p) && readRegular(root, p) !== undefined) stale.push(p);
+    }
+  }
+  return stale.sort(cmp);
+}
+
+export function plan(root: string, files: ReadonlyMap<string, string>): Plan {
+  const write: string[] = [];
+  const unchanged: string[] = [];
+  for (const [rel, content] of files) {
+    const abs = safeJoin(root, rel);
+    const st = lstatOrUndefined(abs);
+    if (st?.isFile() && readFileSync(abs, 'utf8') === content) unchanged.push(rel);
+    else write.push(rel);
+  }
+  const remove = staleFiles(root, files);
+  return { write: write.sort(cmp), remove, unchanged };
+}
+
+export interface WriteHooks {
+  /** test hook: called before each staged file is written and before each commit rename */
+  beforeStage?: (rel: string) => void;
+  beforeCommit?: (rel: string) => void;
+}
+
+export function writeSink(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks = {}): Plan {
+  mkdirSync(root, { recursive: true });
+  const rootSt = lstatSync(root);
+  if (!rootSt.isDirectory() && !rootSt.isSymbolicLink()) throw new SinkError(`${root} is not a directory`);
+  const p = plan(root, files);
+  if (p.write.length === 0 && p.remove.length === 0) return p;
+  const staging = join(root, STAGING);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, 'new'), { recursive: true });
+  mkdirSync(join(staging, 'old'), { recursive: true });
+  try {
+    // 1. stage: nothing visible has changed if this fails
+    p.write.forEach((rel, i) => {
+      hooks.beforeStage?.(rel);
+      writeFileSync(join(staging, 'new', String(i)), files.get(rel)!, { flag: 'wx' });
+    });
+    // 2. commit, with an undo log
+    const undo: Array<() => void> = [];
+    try {
+      p.write.forEach((rel, i) => {
+        hooks.beforeCommit?.(rel);
+        const abs = safeJoin(root, rel);
+        mkdirSync(dirname(abs), { recursive: true });
+        const backup = join(staging, 'old', `w${i}`);
+        if (lstatOrUndefined(abs)) {
+          renameSync(abs, backup);
+          undo.push(() => renameSync(backup, abs));
+        } else undo.push(() => unlinkSync(abs));
+        renameSync(join(staging, 'new', String(i)), abs);
+      });
+      p.remove.forEach((rel, i) => {
+        hooks.beforeCommit?.(rel);
+        const abs = safeJoin(root, rel);
+        const backup = join(staging, 'old', `r${i}`);
+        renameSync(abs, backup);
+        undo.push(() => renameSync(backup, abs));
+      });
+    } catch (e) {
+      for (const u of undo.reverse()) {
+        try {
+          u();
+        } catch {
+          /* keep undoing the rest */
+        }
+      }
+      throw e;
+    }
+    for (const rel of p.remove) pruneEmptyDirs(root, rel);
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return p;
+}
+
+function pruneEmptyDirs(root: string, rel: string) {
+  const segs = rel.split('/').slice(0, -1);
+  for (let n = segs.length; n > 0; n--) {
+    const dir = join(root, ...segs.slice(0, n));
+    try {
+      if (readdirSync(dir).length === 0) rmdirSync(dir);
+      else return;
+    } catch {
+      return;
+    }
+  }
+}
+
+export interface Drift {
+  missing: string[];
+  changed: string[];
+  stale: string[];
+  diff: string;
+}
+
+export async function checkSink(root: string, files: ReadonlyMap<string, string>): Promise<Drift> {
+  const { createTwoFilesPatch } = await import('diff');
+  const missing: string[] = [];
+  const changed: string[] = [];
+  let diff = '';
+  for (const [rel, content] of files) {
+    const current = existsSync(root) ? readRegular(root, rel) : undefined;
+    if (current === undefined) {
+      missing.push(rel);
+      diff += createTwoFilesPatch(`a/${rel}`, `b/${rel}`, '', content, '', '', { context: 3 }).replace(/^=+\n/, '');
+    } else if (current !== content) {
+      changed.push(rel);
+      diff += createTwoFilesPatch(`a/${rel}`, `b/${rel}`, current, content, '', '', { context: 3 }).replace(/^=+\n/, '');
+    }
+  }
+  const stale = existsSync(root) ? staleFiles(root, files) : [];
+  for (const rel of stale) diff += `stale: ${rel} (generated earlier, no longer produced)\n`;
+  return { missing, changed, stale, diff };
+}
+
+export function printSink(files: ReadonlyMap<string, string>, out: (s: string) => void) {
+  for (const [rel, content] of files) out(`==> ${rel} <==\n${content}\n`);
+}

@@ -1,0 +1,63 @@
+/** `cassandra` target: CQL keyspace and table per Cassandra-sourced dataset, with CDC enabled on the table. */
+import { quoteCql, sqlString } from '../model/names.js';
+import { fileStem } from '../model/naming.js';
+import { mapType } from '../model/types.js';
+import { columnComment, datasetHeader, lineComment, tableComment } from './sql-common.js';
+import { skipped, type Target } from './target.js';
+
+/** A CQL map literal: {'class': 'NetworkTopologyStrategy', 'dc1': 3}. Values are quoted strings or numbers. */
+export function cqlMap(m: Record<string, string | number>): string {
+  return `{${Object.entries(m)
+    .map(([k, v]) => `${sqlString(k)}: ${typeof v === 'number' ? String(v) : sqlString(v)}`)
+    .join(', ')}}`;
+}
+
+export const cassandraTarget: Target = {
+  id: 'cassandra',
+  description: 'Cassandra CQL: keyspace and table with partition and clustering keys and cdc = true, per Cassandra-sourced dataset',
+  run(model, ctx) {
+    const files = [];
+    const diagnostics = [];
+    for (const ds of model.datasets) {
+      const src = ds.source;
+      if (src?.kind !== 'cassandra') {
+        diagnostics.push(skipped('cassandra', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
+        continue;
+      }
+      const key = ds.cassandraKey;
+      if (!key) {
+        diagnostics.push(skipped('cassandra', ds, 'it has no primary key'));
+        continue;
+      }
+      const byName = new Map(ds.fields.map((f) => [f.name, f]));
+      const col = (n: string) => quoteCql(byName.get(n)!.physicalName);
+      const keyspace = quoteCql(src.database);
+      const lines: string[] = [];
+      for (const f of ds.fields) {
+        const cc = columnComment(f);
+        if (cc) lines.push(lineComment('--', cc));
+        lines.push(`${quoteCql(f.physicalName)} ${mapType(f.type).cql},`);
+      }
+      const partition = key.partition.map(col);
+      const pk = `PRIMARY KEY (${partition.length > 1 ? `(${partition.join(', ')})` : partition[0]}${key.clustering.map((c) => `, ${col(c.column)}`).join('')})`;
+      lines.push(pk);
+      const options: string[] = [];
+      if (key.clustering.length) options.push(`CLUSTERING ORDER BY (${key.clustering.map((c) => `${col(c.column)} ${c.order}`).join(', ')})`);
+      options.push('cdc = true');
+      const tc = tableComment(ds);
+      if (tc) options.push(`comment = ${sqlString(tc)}`);
+      const content = ctx.template('cassandra/table.cql')({
+        ...datasetHeader(ds),
+        partitionKey: key.partition.join(', '),
+        clustering: key.clustering.map((c) => `${c.column} ${c.order}`).join(', ') || 'none',
+        keyspace,
+        replication: cqlMap(src.cassandra?.replication ?? {}),
+        qualified: `${keyspace}.${quoteCql(ds.table)}`,
+        lines: lines.flatMap((l) => l.split('\n')),
+        options: options.join('\n  AND '),
+      });
+      files.push({ path: `${fileStem(ds)}.cql`, content, kind: 'cql' as const, sources: [ds.contract.file] });
+    }
+    return { files, diagnostics };
+  },
+};

@@ -1,0 +1,60 @@
+/** `mysql` target: MySQL 8 DDL per dataset whose source is MySQL. Identifiers are always backtick-quoted. */
+import type { Field } from '../model/ir.js';
+import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
+import { fileStem } from '../model/naming.js';
+import { mapType } from '../model/types.js';
+import { columnComment, constraintName, datasetHeader, fieldChecks, inline, sqlDefault, tableComment, type SqlDialect } from './sql-common.js';
+import { skipped, type Target } from './target.js';
+
+export const mysqlDialect: SqlDialect = {
+  name: 'mysql',
+  ident: quoteMysql,
+  string: mysqlString,
+  column: (f: Field) => mapType(f.type).mysql,
+  regex: (col, p) => `REGEXP_LIKE(${col}, ${mysqlString(p)}, 'c')`,
+  charLength: (col) => `CHAR_LENGTH(${col})`,
+  typedLiteral: (v, f) => `CAST(${mysqlString(v)} AS ${f.type.kind === 'date' ? 'DATE' : 'DATETIME(6)'})`,
+  maxIdent: MYSQL_MAX_IDENT,
+};
+
+export const mysqlTarget: Target = {
+  id: 'mysql',
+  description: 'MySQL 8 DDL: tables with constraints, unique keys and comments, per MySQL-sourced dataset',
+  run(model, ctx) {
+    const d = mysqlDialect;
+    const files = [];
+    const diagnostics = [];
+    for (const ds of model.datasets) {
+      const src = ds.source;
+      if (src?.kind !== 'mysql') {
+        diagnostics.push(skipped('mysql', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
+        continue;
+      }
+      const qualified = `${d.ident(src.database)}.${d.ident(ds.table)}`;
+      const byName = new Map(ds.fields.map((f) => [f.name, f]));
+      const lines: string[] = [];
+      for (const f of ds.fields) {
+        const def = sqlDefault(d, f);
+        const cc = columnComment(f);
+        lines.push(`${d.ident(f.physicalName)} ${d.column(f)}${f.required ? ' NOT NULL' : ' NULL'}${def !== undefined ? ` DEFAULT ${def}` : ''}${cc ? ` COMMENT ${d.string(cc)}` : ''}`);
+      }
+      if (ds.primaryKey.length) lines.push(`PRIMARY KEY (${ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName)).join(', ')})`);
+      for (const f of ds.fields) {
+        if (f.unique && !(ds.primaryKey.length === 1 && ds.primaryKey[0] === f.name)) {
+          lines.push(`UNIQUE KEY ${d.ident(constraintName([ds.table, f.physicalName, 'key'], d.maxIdent))} (${d.ident(f.physicalName)})`);
+        }
+      }
+      for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      const tc = tableComment(ds);
+      const content = ctx.template('mysql/table.sql')({
+        ...datasetHeader(ds),
+        database: inline(src.database),
+        qualified,
+        lines: lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l)),
+        tableComment: tc ? d.string(tc) : '',
+      });
+      files.push({ path: `${fileStem(ds)}.sql`, content, kind: 'sql' as const, sources: [ds.contract.file] });
+    }
+    return { files, diagnostics };
+  },
+};

@@ -1,0 +1,80 @@
+/** `postgres` target: PostgreSQL DDL per dataset whose source is PostgreSQL. */
+import type { Field } from '../model/ir.js';
+import { PG_MAX_IDENT, quotePg, sqlString } from '../model/names.js';
+import { fileStem } from '../model/naming.js';
+import { mapType } from '../model/types.js';
+import { columnComment, constraintName, datasetHeader, fieldChecks, inline, sqlDefault, tableComment, type SqlDialect } from './sql-common.js';
+import { skipped, type Target } from './target.js';
+
+export const pgDialect: SqlDialect = {
+  name: 'postgres',
+  ident: quotePg,
+  string: sqlString,
+  column: (f: Field) => mapType(f.type).postgres,
+  regex: (col, p) => `${col} ~ ${sqlString(p)}`,
+  charLength: (col) => `char_length(${col})`,
+  typedLiteral: (v, f) => `${sqlString(v)}::${mapType(f.type).postgres}`,
+  maxIdent: PG_MAX_IDENT,
+};
+
+export const postgresTarget: Target = {
+  id: 'postgres',
+  description: 'PostgreSQL DDL: tables, NOT NULL/UNIQUE/CHECK constraints, indexes and comments, per PostgreSQL-sourced dataset',
+  run(model, ctx) {
+    const d = pgDialect;
+    const files = [];
+    const diagnostics = [];
+    for (const ds of model.datasets) {
+      const src = ds.source;
+      if (src?.kind !== 'postgres') {
+        diagnostics.push(skipped('postgres', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
+        continue;
+      }
+      const schema = src.schema ?? ctx.config.postgres.defaultSchema;
+      const qualified = `${d.ident(schema)}.${d.ident(ds.table)}`;
+      const lines: string[] = [];
+      for (const f of ds.fields) {
+        const def = sqlDefault(d, f);
+        lines.push(`${d.ident(f.physicalName)} ${d.column(f)}${f.required ? ' NOT NULL' : ''}${def !== undefined ? ` DEFAULT ${def}` : ''}`);
+      }
+      const byName = new Map(ds.fields.map((f) => [f.name, f]));
+      const pkCols = ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName));
+      if (pkCols.length) lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, 'pkey'], d.maxIdent))} PRIMARY KEY (${pkCols.join(', ')})`);
+      for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      // Foreign keys only inside one database: relationships across systems are checked by the quality suites.
+      for (const rel of ds.relationships) {
+        const target = model.datasets.find((x) => x.name === rel.toDataset);
+        const ts = target?.source;
+        if (!target || ts?.kind !== 'postgres' || ts.host !== src.host || ts.port !== src.port || ts.database !== src.database) continue;
+        const tf = rel.toFields.map((n) => d.ident(target.fields.find((x) => x.name === n)!.physicalName));
+        const ff = rel.from.map((n) => d.ident(byName.get(n)!.physicalName));
+        lines.push(
+          `CONSTRAINT ${d.ident(constraintName([ds.table, ...rel.from, 'fkey'], d.maxIdent))} FOREIGN KEY (${ff.join(', ')}) REFERENCES ${d.ident(ts.schema ?? 'public')}.${d.ident(target.table)} (${tf.join(', ')})`,
+        );
+      }
+      const indexes = ds.fields
+        .filter((f) => f.unique && !(ds.primaryKey.length === 1 && ds.primaryKey[0] === f.name))
+        .map((f) => `CREATE UNIQUE INDEX ${d.ident(constraintName([ds.table, f.physicalName, 'key'], d.maxIdent))} ON ${qualified} (${d.ident(f.physicalName)});`);
+      const comments: string[] = [];
+      const tc = tableComment(ds);
+      if (tc) comments.push(`COMMENT ON TABLE ${qualified} IS ${sqlString(tc)};`);
+      for (const f of ds.fields) {
+        const cc = columnComment(f);
+        if (cc) comments.push(`COMMENT ON COLUMN ${qualified}.${d.ident(f.physicalName)} IS ${sqlString(cc)};`);
+      }
+      const content = ctx.template('postgres/table.sql')({
+        ...datasetHeader(ds),
+        database: inline(src.database),
+        schema: inline(schema),
+        createSchema: schema !== 'public',
+        schemaIdent: d.ident(schema),
+        qualified,
+        lines: lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l)),
+        indexes,
+        comments,
+      });
+      files.push({ path: `${fileStem(ds)}.sql`, content, kind: 'sql' as const, sources: [ds.contract.file] });
+    }
+    return { files, diagnostics };
+  },
+};

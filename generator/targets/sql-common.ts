@@ -1,0 +1,119 @@
+/**
+ * What the relational DDL targets (postgres, mysql) share: the translation of contract constraints into CHECK
+ * expressions, comments and defaults, parameterised by a small dialect. One place decides what a contract
+ * constraint means in SQL.
+ */
+import { createHash } from 'node:crypto';
+import type { Dataset, Field } from '../model/ir.js';
+import { FORMAT_PATTERNS } from '../model/formats.js';
+import { mapType } from '../model/types.js';
+
+export interface SqlDialect {
+  name: 'postgres' | 'mysql';
+  ident(name: string): string;
+  string(s: string): string;
+  column(f: Field): string;
+  regex(col: string, pattern: string): string;
+  charLength(col: string): string;
+  /** typed literal for a string bound (dates, timestamps) */
+  typedLiteral(v: string, f: Field): string;
+  maxIdent: number;
+}
+
+export interface CheckConstraint {
+  name: string;
+  expr: string;
+}
+
+/** Constraint names within the identifier limit: long ones keep a readable prefix and a stable hash. */
+export function constraintName(parts: string[], max: number): string {
+  const n = parts.join('_').toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  if (n.length <= max) return n;
+  const h = createHash('sha256').update(n).digest('hex').slice(0, 8);
+  return `${n.slice(0, max - 9)}_${h}`;
+}
+
+const NUMERIC = new Set(['int16', 'int32', 'int64', 'float32', 'float64', 'decimal']);
+
+function bound(d: SqlDialect, f: Field, v: number | string): string {
+  if (typeof v === 'number') return String(v);
+  return NUMERIC.has(f.type.kind) ? String(Number(v)) : d.typedLiteral(v, f);
+}
+
+export function fieldChecks(d: SqlDialect, table: string, f: Field): CheckConstraint[] {
+  const c = f.constraints;
+  const col = d.ident(f.physicalName);
+  const out: CheckConstraint[] = [];
+  const add = (suffix: string, expr: string) => out.push({ name: constraintName([table, f.physicalName, suffix], d.maxIdent), expr });
+  if (c.enum) add('check', `${col} IN (${c.enum.map((v) => (f.type.kind.startsWith('int') ? String(Number(v)) : d.string(v))).join(', ')})`);
+  const range: string[] = [];
+  if (c.minimum !== undefined) range.push(`${col} >= ${bound(d, f, c.minimum)}`);
+  if (c.exclusiveMinimum !== undefined) range.push(`${col} > ${bound(d, f, c.exclusiveMinimum)}`);
+  if (c.maximum !== undefined) range.push(`${col} <= ${bound(d, f, c.maximum)}`);
+  if (c.exclusiveMaximum !== undefined) range.push(`${col} < ${bound(d, f, c.exclusiveMaximum)}`);
+  if (range.length) add('range', range.join(' AND '));
+  const len = d.charLength(col);
+  if (c.minLength !== undefined && c.minLength === c.maxLength) add('length', `${len} = ${c.minLength}`);
+  else {
+    const parts: string[] = [];
+    if (c.minLength !== undefined) parts.push(`${len} >= ${c.minLength}`);
+    if (c.maxLength !== undefined) parts.push(`${len} <= ${c.maxLength}`);
+    if (parts.length) add('length', parts.join(' AND '));
+  }
+  if (c.pattern !== undefined) add('pattern', d.regex(col, c.pattern));
+  const fmt = c.format !== undefined ? FORMAT_PATTERNS[c.format] : undefined;
+  if (fmt !== undefined) add('format', d.regex(col, fmt));
+  return out;
+}
+
+export function sqlDefault(d: SqlDialect, f: Field): string | undefined {
+  const v = f.default;
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'number') return String(v);
+  return NUMERIC.has(f.type.kind) ? String(Number(v)) : d.string(v);
+}
+
+/** Column comment text: the description, with PII and classification made visible to database users. */
+export function columnComment(f: Field): string | undefined {
+  const tags: string[] = [];
+  if (f.pii) tags.push('PII');
+  if (f.classification) tags.push(`classification: ${f.classification}`);
+  const text = f.description?.trim();
+  if (!text && !tags.length) return undefined;
+  return [tags.length ? `[${tags.join('; ')}]` : '', text ?? ''].filter(Boolean).join(' ');
+}
+
+export function tableComment(ds: Dataset): string | undefined {
+  const text = ds.description?.trim();
+  const owner = ds.owner.team ? ` Owner: ${ds.owner.team}.` : '';
+  return text || owner ? `${text ?? ''}${owner}`.trim() : undefined;
+}
+
+/** Datasets bound to a source of `kind`, by name. */
+export function datasetsOf(datasets: readonly Dataset[], kind: 'postgres' | 'mysql' | 'cassandra'): Dataset[] {
+  return datasets.filter((d) => d.source?.kind === kind);
+}
+
+export function typeOf(target: 'postgres' | 'mysql' | 'cql', f: Field): string {
+  return mapType(f.type)[target];
+}
+
+/** `-- text` comment lines, each line of the text prefixed, control characters dropped. */
+export function lineComment(prefix: string, text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/g, '')
+    .split(/\r?\n|\r/)
+    .map((l) => `${prefix} ${l}`.trimEnd())
+    .join('\n');
+}
+
+/** Text safe inside a one-line comment of any output language: no line breaks, no control characters. */
+export function inline(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+}
+
+/** The header fields every per-dataset DDL template shows, made safe for a comment line. */
+export function datasetHeader(ds: Dataset): { dataset: string; contractId: string; version: string; owner: string } {
+  return { dataset: inline(ds.name), contractId: inline(ds.contract.id), version: inline(ds.contract.version), owner: inline(ds.owner.team ?? 'unknown') };
+}

@@ -1,0 +1,42 @@
+/**
+ * A target is a pure function from (model, config, templates) to files under generated/<target-id>/.
+ * Targets never read files or the clock: templates arrive compiled, and the sink alone touches the disk.
+ */
+import type { PlatformConfig } from '../config/config.js';
+import type { Diagnostic } from '../diagnostics.js';
+import type { Dataset, Model } from '../model/ir.js';
+
+export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text';
+
+export interface OutputFile {
+  /** path relative to the target's directory, forward slashes */
+  path: string;
+  content: string;
+  kind: FileKind;
+  /** the contract file(s) the file was generated from, for the header */
+  sources: string[];
+}
+
+export type Template = (view: unknown) => string;
+export type Templates = (name: string) => Template;
+
+export interface TargetContext {
+  config: PlatformConfig;
+  template: Templates;
+}
+
+export interface TargetResult {
+  files: OutputFile[];
+  diagnostics: Diagnostic[];
+}
+
+export interface Target {
+  id: string;
+  description: string;
+  run(model: Model, ctx: TargetContext): TargetResult;
+}
+
+/** The info diagnostic a target gives when it skips a dataset that lacks what it needs. */
+export function skipped(target: string, ds: Dataset, why: string): Diagnostic {
+  return { file: ds.at.file, line: ds.at.line, col: ds.at.col, severity: 'info', rule: 'TARGET_SKIPPED', message: `${target}: skipped "${ds.name}": ${why}` };
+}

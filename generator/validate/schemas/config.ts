@@ -1,0 +1,72 @@
+/**
+ * Schema of contractgen.config.yaml: platform-wide settings. Versioned, and strict: every object rejects
+ * unknown keys, so a typo never silently falls back to a default.
+ */
+type S = Record<string, unknown>;
+
+const str = { type: 'string', minLength: 1 };
+const posInt = { type: 'integer', minimum: 1 };
+const obj = (properties: S, required: string[] = []): S => ({
+  type: 'object',
+  properties,
+  additionalProperties: false,
+  ...(required.length ? { required } : {}),
+});
+const url = { type: 'string', pattern: '^https?://[^\\s]+$' };
+/** SQL / Kafka-safe lowercase name. */
+const ident = { type: 'string', pattern: '^[a-z_][a-z0-9_]*$', maxLength: 63 };
+const bucket = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$' };
+
+export const COMPATIBILITY_LEVELS = ['BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'];
+
+export const configSchema: S = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://contractgen.dev/schemas/config-1.json',
+  ...obj(
+    {
+      version: { const: 1 },
+      project: obj({ name: ident, domain: str }, ['name']),
+      naming: obj({
+        topicPrefix: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', maxLength: 100 },
+        rawPrefix: { type: 'string', pattern: '^[a-z0-9_-]+$' },
+        trustedSchema: ident,
+        rawSchema: ident,
+      }),
+      kafka: obj({
+        bootstrapServers: str,
+        cluster: str,
+        namespace: str,
+        strimziApiVersion: { enum: ['kafka.strimzi.io/v1', 'kafka.strimzi.io/v1beta2'] },
+        topicDefaults: obj({
+          partitions: posInt,
+          replicas: posInt,
+          minInsyncReplicas: posInt,
+          compression: { enum: ['zstd', 'lz4', 'snappy', 'gzip', 'producer', 'uncompressed'] },
+        }),
+      }),
+      connect: obj({ url, cluster: str, namespace: str, secretsFile: str }),
+      schemaRegistry: obj({ url, defaultCompatibility: { enum: COMPATIBILITY_LEVELS } }),
+      minio: obj({
+        endpoint: url,
+        region: str,
+        buckets: obj({ raw: bucket, trusted: bucket, quarantine: bucket }),
+      }),
+      trino: obj({
+        tableFormat: { enum: ['hive', 'iceberg'] },
+        catalogs: obj({ raw: ident, trusted: ident }),
+      }),
+      unityCatalog: obj({ catalog: ident, url }),
+      airflow: obj({
+        version: { enum: [2, 3] },
+        owner: str,
+        retries: { type: 'integer', minimum: 0 },
+        retryDelayMinutes: { type: 'integer', minimum: 0 },
+        sparkConnId: str,
+        trinoConnId: str,
+        s3ConnId: str,
+      }),
+      postgres: obj({ defaultSchema: ident }),
+    },
+    ['version'],
+  ),
+};
