@@ -62,10 +62,21 @@ export function loadContract(file: string, text: string): { datasets: Dataset[];
   const dcs = isDcs(doc.data);
   const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
   const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc)];
-  if (schemaDiags.length) return { datasets: [], diagnostics: all, doc };
-  const converted = dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc };
-  const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
-  return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc, odcs: converted.odcs };
+  const convert = () => (dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc });
+  if (schemaDiags.length === 0) {
+    const converted = convert();
+    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
+    return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc, odcs: converted.odcs };
+  }
+  // The schema failed, so nothing will be generated; still model what is sound, so that lint reports the
+  // cross-contract problems (unresolved relationships, collisions …) in the same run instead of one at a time.
+  try {
+    const converted = convert();
+    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
+    return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc };
+  } catch {
+    return { datasets: [], diagnostics: all, doc };
+  }
 }
 
 export function analyze(opts: AnalyzeOptions): Analysis {

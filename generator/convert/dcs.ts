@@ -168,7 +168,8 @@ function convertServer(name: string, s: Obj): Obj {
   if (Array.isArray(s.roles)) out.roles = s.roles.filter(isObj).map((r) => ({ role: String(r.name), ...(typeof r.description === 'string' ? { description: r.description } : {}) }));
   for (const [k, v] of Object.entries(s)) {
     if (['type', 'description', 'environment', 'roles', 'keyspace'].includes(k)) continue;
-    if (allowed.includes(k)) out[k] = v;
+    // ODCS types location/endpointUrl as URIs; DCS locations may hold `{model}` placeholders, which a URI cannot.
+    if (allowed.includes(k)) out[k] = (k === 'location' || k === 'endpointUrl') && typeof v === 'string' && /[{}\s<>^`|\\"]/.test(v) ? encodeURI(v) : v;
     else custom.push({ property: `dcs.${k}`, value: v });
   }
   if (custom.length) out.customProperties = custom;

@@ -151,7 +151,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       'connect.parameters': { scale: String(s), 'connect.decimal.precision': String(p) },
     });
     // Cassandra's `decimal` has no declared precision; with decimal.handling.mode=precise Debezium emits
-    // io.debezium.data.VariableScaleDecimal, a {scale, value} record.
+    // io.debezium.data.VariableScaleDecimal, a {scale, value} record. It is a NAMED type: a schema with two such
+    // columns must define it once and refer to it by name afterwards (avsc rejects a second definition).
     const variableScale: AvroType = {
       type: 'record',
       name: 'VariableScaleDecimal',

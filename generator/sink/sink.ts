@@ -12,7 +12,9 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { cmp } from '../diagnostics.js';
 import { isSafeRelativePath, MANIFEST, parseManifest } from '../emit/emit.js';
 
-export class SinkError extends Error {}
+export class SinkError extends Error {
+  override name = 'SinkError';
+}
 
 const STAGING = '.contractgen-staging';
 

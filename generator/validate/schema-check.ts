@@ -69,6 +69,11 @@ function show(v: unknown): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s;
 }
 
+/** `schema[0].properties[2]`: where an object is, for messages about the object itself. */
+export function jsonPath(path: readonly PathSeg[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('') || 'the document root';
+}
+
 function describePath(path: readonly PathSeg[]): string {
   const last = [...path].reverse().find((s) => typeof s === 'string');
   return last === undefined ? 'value' : `"${String(last)}"`;
@@ -98,12 +103,12 @@ export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml): Diag
       case 'additionalProperties':
       case 'unevaluatedProperties': {
         const key = String((e.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ?? (e.params as { unevaluatedProperty?: string }).unevaluatedProperty);
-        d('SCHEMA_UNKNOWN_KEY', `unknown key "${key}"${path.length ? ` in ${describePath(path)}` : ''}`, doc.keyPos([...path, key]));
+        d('SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${jsonPath(path)}`, doc.keyPos([...path, key]));
         break;
       }
       case 'required': {
         const key = (e.params as { missingProperty: string }).missingProperty;
-        d('SCHEMA_REQUIRED', `missing required key "${key}"${path.length ? ` in ${describePath(path)}` : ''}`);
+        d('SCHEMA_REQUIRED', `missing required key "${key}" in ${jsonPath(path)}`);
         break;
       }
       case 'type': {

@@ -1,0 +1,168 @@
+/**
+ * Our own contract schemas must give the same verdict as the official JSON Schemas (run through Ajv with the
+ * right draft: 2019-09 for ODCS, draft-07 for DCS) on every official example, on our own contracts, and on
+ * mutated invalid contracts that both must reject.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { loadYaml, type LoadedYaml } from '../generator/load/yaml.js';
+import { checkSchema } from '../generator/validate/schema-check.js';
+import { convertDcs } from '../generator/convert/dcs.js';
+import { reference, ROOT } from './helpers/reference.js';
+
+const require = createRequire(import.meta.url);
+const Ajv2019 = require('ajv/dist/2019').default;
+const Ajv = require('ajv').default;
+const addFormats = require('ajv-formats');
+
+const odcs31 = reference('odcs/odcs-json-schema-v3.1.0.json');
+const odcs302 = reference('odcs/odcs-json-schema-v3.0.2.json');
+const dcs121 = reference('dcs/datacontract.schema.v1.2.1.json');
+const odcsExamples = reference('odcs/examples');
+const dcsExamples = reference('dcs/examples');
+
+function official(path: string, draft: '2019' | '07') {
+  const ajv = draft === '2019' ? new Ajv2019({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(path, 'utf8')));
+}
+
+function load(file: string, text: string): LoadedYaml {
+  const { doc, diagnostics } = loadYaml(file, text);
+  if (!doc) throw new Error(`${file}: ${JSON.stringify(diagnostics)}`);
+  return doc;
+}
+
+const asDoc = (data: unknown): LoadedYaml => ({ file: 'mutant.yaml', data, pos: () => ({ line: 1, col: 1 }), keyPos: () => ({ line: 1, col: 1 }) });
+const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+type Obj = Record<string, any>;
+
+describe.runIf(odcs31.available)('ODCS conformance', () => {
+  const v31 = official(odcs31.path, '2019');
+  const v302 = official(odcs302.path, '2019');
+  const files = readdirSync(odcsExamples.path).filter((f) => f.endsWith('.yaml')).sort();
+
+  it('has the official examples to compare against', () => {
+    expect(files.length).toBeGreaterThanOrEqual(9);
+  });
+
+  for (const f of files) {
+    it(`agrees with the official v3.1.0 schema on examples/${f}`, () => {
+      const doc = load(f, readFileSync(join(odcsExamples.path, f), 'utf8'));
+      const theirs = v31(doc.data) as boolean;
+      const ours = checkSchema('odcs', doc);
+      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: theirs });
+    });
+  }
+
+  it('agrees with the official v3.0.2 schema on the v3.0.x examples it accepts', () => {
+    let compared = 0;
+    for (const f of files) {
+      const doc = load(f, readFileSync(join(odcsExamples.path, f), 'utf8'));
+      if (!String((doc.data as Obj).apiVersion).startsWith('v3.0')) continue;
+      compared++;
+      if (v302(doc.data)) expect(checkSchema('odcs', doc), f).toEqual([]);
+    }
+    expect(compared).toBeGreaterThan(0);
+  });
+
+  for (const f of ['users.odcs.yaml', 'rides.odcs.yaml']) {
+    it(`our contract ${f} is valid under the official ODCS v3.1.0 schema`, () => {
+      const doc = load(f, readFileSync(join(ROOT, 'contracts', f), 'utf8'));
+      expect(v31.errors ?? [], JSON.stringify(v31(doc.data) ? [] : v31.errors)).toBeDefined();
+      expect(v31(doc.data), JSON.stringify(v31.errors)).toBe(true);
+      expect(checkSchema('odcs', doc)).toEqual([]);
+    });
+  }
+
+  const base = () => load('users.odcs.yaml', readFileSync(join(ROOT, 'contracts', 'users.odcs.yaml'), 'utf8')).data as Obj;
+  const full = () => load('full.yaml', readFileSync(join(odcsExamples.path, 'all-full-example.odcs.yaml'), 'utf8')).data as Obj;
+  const mutations: Array<[string, () => Obj]> = [
+    ['missing apiVersion', () => { const d = base(); delete d.apiVersion; return d; }],
+    ['missing kind', () => { const d = base(); delete d.kind; return d; }],
+    ['wrong kind', () => ({ ...base(), kind: 'Contract' })],
+    ['unknown apiVersion', () => ({ ...base(), apiVersion: 'v4.0.0' })],
+    ['missing status', () => { const d = base(); delete d.status; return d; }],
+    ['unknown top-level key', () => ({ ...base(), owner: 'someone' })],
+    ['unknown logicalType', () => { const d = base(); d.schema[0].properties[0].logicalType = 'uuid'; return d; }],
+    ['property without name', () => { const d = base(); delete d.schema[0].properties[1].name; return d; }],
+    ['required is a string', () => { const d = base(); d.schema[0].properties[1].required = 'yes'; return d; }],
+    ['primaryKeyPosition is a string', () => { const d = base(); d.schema[0].properties[0].primaryKeyPosition = 'first'; return d; }],
+    ['string option on a date', () => { const d = base(); d.schema[0].properties[5].logicalTypeOptions = { maxLength: 3 }; return d; }],
+    ['integer format out of the enum', () => { const d = base(); d.schema[0].properties.push({ name: 'n', logicalType: 'integer', logicalTypeOptions: { format: 'i256' } }); return d; }],
+    ['server without type', () => { const d = base(); delete d.servers[0].type; return d; }],
+    ['postgres server without host', () => { const d = base(); delete d.servers[0].host; return d; }],
+    ['cassandra is not an ODCS server type', () => { const d = base(); d.servers[0].type = 'cassandra'; return d; }],
+    ['kafka server with a topic', () => { const d = base(); d.servers.push({ server: 'k', type: 'kafka', host: 'k:9092', topic: 'users' }); return d; }],
+    ['postgres port as a string', () => { const d = base(); d.servers[0].port = '5432'; return d; }],
+    ['unknown quality metric', () => { const d = base(); d.schema[0].quality[0].metric = 'rowsCounted'; return d; }],
+    ['quality check with two operators', () => { const d = base(); d.schema[0].quality[0].mustBeLessThan = 10; return d; }],
+    ['sql quality check without query', () => { const d = base(); delete d.schema[0].quality[1].query; return d; }],
+    ['custom property without value', () => { const d = base(); delete d.schema[0].properties[1].customProperties[0].value; return d; }],
+    ['property-level relationship with from', () => { const d = base(); d.schema[0].properties[0].relationships = [{ type: 'foreignKey', from: 'users.user_id', to: 'accounts.id' }]; return d; }],
+    ['relationship of unknown type', () => { const d = base(); d.schema[0].properties[0].relationships = [{ type: 'oneToMany', to: 'accounts.id' }]; return d; }],
+    ['SLA value is an object', () => { const d = base(); d.slaProperties[0].value = { minutes: 15 }; return d; }],
+    ['team member without username', () => { const d = base(); delete d.team.members[0].username; return d; }],
+    ['tags is a string', () => ({ ...base(), tags: 'identity' })],
+    ['schema object with an unknown key', () => { const d = base(); d.schema[0].columns = []; return d; }],
+    ['schema object without name', () => { const d = base(); delete d.schema[0].name; return d; }],
+    ['items on a non-array property', () => { const d = base(); d.schema[0].properties[1].items = { logicalType: 'string' }; return d; }],
+    ['bad stable id', () => { const d = full(); d.schema[0].id = 'has spaces'; return d; }],
+    ['support item without channel', () => ({ ...base(), support: [{ url: 'https://x' }] })],
+    ['quality dimension out of the enum', () => { const d = base(); d.schema[0].quality[0].dimension = 'speed'; return d; }],
+  ];
+
+  it(`has at least 20 mutations (${mutations.length})`, () => expect(mutations.length).toBeGreaterThanOrEqual(20));
+
+  for (const [name, mutate] of mutations) {
+    it(`both reject: ${name}`, () => {
+      const data = mutate();
+      expect(v31(clone(data)), 'the official schema must reject the mutant').toBe(false);
+      expect(checkSchema('odcs', asDoc(clone(data))).length, 'our schema must reject the mutant').toBeGreaterThan(0);
+    });
+  }
+});
+
+describe.runIf(dcs121.available)('DCS conformance', () => {
+  const v = official(dcs121.path, '07');
+  const v31 = official(odcs31.path, '2019');
+  const files = readdirSync(dcsExamples.path).filter((f) => f.endsWith('.yaml')).sort();
+
+  for (const f of files) {
+    it(`agrees with the official DCS 1.2.1 schema on examples/${f}`, () => {
+      const doc = load(f, readFileSync(join(dcsExamples.path, f), 'utf8'));
+      const ours = checkSchema('dcs', doc);
+      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: v(doc.data) as boolean });
+    });
+
+    it(`converts examples/${f} into ODCS that the official ODCS v3.1.0 schema accepts`, () => {
+      const doc = load(f, readFileSync(join(dcsExamples.path, f), 'utf8'));
+      const { odcs } = convertDcs(doc);
+      expect(v31(odcs), JSON.stringify(v31.errors)).toBe(true);
+      expect(checkSchema('odcs', asDoc(odcs))).toEqual([]);
+    });
+  }
+
+  const base = () => load('orders.yaml', readFileSync(join(dcsExamples.path, 'orders-latest.dcs.yaml'), 'utf8')).data as Obj;
+  const mutations: Array<[string, () => Obj]> = [
+    ['missing info.title', () => { const d = base(); delete d.info.title; return d; }],
+    ['missing id', () => { const d = base(); delete d.id; return d; }],
+    ['unknown specification version', () => ({ ...base(), dataContractSpecification: '2.0.0' })],
+    ['no models', () => ({ ...base(), models: {} })],
+    ['model name with a space', () => { const d = base(); d.models['my orders'] = d.models.orders; return d; }],
+    ['unknown field type', () => { const d = base(); d.models.orders.fields.order_total.type = 'uuid'; return d; }],
+    ['kafka server without topic', () => ({ ...base(), servers: { k: { type: 'kafka', host: 'k:9092' } } })],
+    ['s3 server with format iceberg', () => ({ ...base(), servers: { s: { type: 's3', location: 's3://b/p', format: 'iceberg' } } })],
+    ['sql quality without query', () => { const d = base(); d.models.orders.fields.order_total.quality = [{ type: 'sql', mustBe: 0 }]; return d; }],
+    ['required is a string', () => { const d = base(); d.models.orders.fields.order_total.required = 'yes'; return d; }],
+  ];
+  for (const [name, mutate] of mutations) {
+    it(`both reject: ${name}`, () => {
+      const data = mutate();
+      expect(v(clone(data)), 'the official schema must reject the mutant').toBe(false);
+      expect(checkSchema('dcs', asDoc(clone(data))).length, 'our schema must reject the mutant').toBeGreaterThan(0);
+    });
+  }
+});
