@@ -105,7 +105,7 @@ describe('postgres target', () => {
     const cols = await db.query(`SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' ORDER BY ordinal_position`);
     expect(cols.rows.map((r) => r.column_name)).toEqual(users.fields.map((f) => f.physicalName));
     const types = Object.fromEntries(cols.rows.map((r) => [r.column_name, r.data_type]));
-    expect(types).toMatchObject({ user_id: 'uuid', birth_date: 'date', created_at: 'timestamp with time zone', email: 'text' });
+    expect(types).toMatchObject({ user_id: 'uuid', birth_date: 'date', created_at: 'timestamp with time zone', email: 'character varying', phone: 'text' });
     for (const r of cols.rows) expect(r.is_nullable === 'NO', r.column_name).toBe(users.fields.find((f) => f.physicalName === r.column_name)!.required);
     const comment = await db.query(`SELECT col_description('public.users'::regclass, 3) AS c`);
     expect(comment.rows[0].c).toMatch(/^\[PII; classification: restricted\] /);
@@ -123,8 +123,12 @@ describe('postgres target', () => {
     for (const f of users.fields) {
       for (const [what, value] of violations(f)) {
         const e = await rejected({ ...validRow(100 + checked), [f.physicalName]: value });
-        expect(e.code, `${f.name} ${what}`).toBe('23514'); // check_violation
-        expect(e.constraint, `${f.name} ${what}`).toMatch(new RegExp(`^users_${f.physicalName}_(check|length|pattern|format|range)$`));
+        if (what === 'maxLength' && f.type.kind === 'string' && f.type.maxLength === f.constraints.maxLength) {
+          expect(e.code, `${f.name} varchar(${f.type.maxLength})`).toBe('22001'); // string_data_right_truncation
+        } else {
+          expect(e.code, `${f.name} ${what}`).toBe('23514'); // check_violation
+          expect(e.constraint, `${f.name} ${what}`).toMatch(new RegExp(`^users_${f.physicalName}_(check|length|pattern|format|range)$`));
+        }
         checked++;
       }
       if (f.required) {

@@ -72,9 +72,9 @@ export function isDcs(data: unknown): boolean {
 }
 
 export function convertDcs(src: LoadedYaml): Converted {
-  const origin = new Map<string, PathSeg[]>();
+  const origin = new Map<string, { path: PathSeg[]; atKey: boolean }>();
   const key = (p: readonly PathSeg[]) => p.join('\u0000');
-  const from = (odcsPath: PathSeg[], dcsPath: PathSeg[]) => origin.set(key(odcsPath), dcsPath);
+  const from = (odcsPath: PathSeg[], dcsPath: PathSeg[], atKey = false) => origin.set(key(odcsPath), { path: dcsPath, atKey });
   const d = src.data as Obj;
   const info = isObj(d.info) ? d.info : {};
   const terms = isObj(d.terms) ? d.terms : {};
@@ -112,7 +112,7 @@ export function convertDcs(src: LoadedYaml): Converted {
   if (isObj(d.servers)) {
     odcs.servers = Object.entries(d.servers).map(([name, s], i) => {
       from(['servers', i], ['servers', name]);
-      from(['servers', i, 'server'], ['servers', name]);
+      from(['servers', i, 'server'], ['servers', name], true);
       return convertServer(name, isObj(s) ? s : {});
     });
   }
@@ -122,7 +122,7 @@ export function convertDcs(src: LoadedYaml): Converted {
       const model = isObj(m) ? m : {};
       const dp: PathSeg[] = ['models', name];
       from(['schema', i], dp);
-      from(['schema', i, 'name'], dp);
+      from(['schema', i, 'name'], dp, true);
       const pk = Array.isArray(model.primaryKey) ? model.primaryKey.map(String) : [];
       const so: Obj = { name, physicalName: name, physicalType: typeof model.type === 'string' ? model.type : 'table' };
       if (typeof model.description === 'string') so.description = model.description;
@@ -143,7 +143,7 @@ export function convertDcs(src: LoadedYaml): Converted {
   const pos = (p: readonly PathSeg[]): Pos => {
     for (let n = p.length; n >= 0; n--) {
       const o = origin.get(key(p.slice(0, n)));
-      if (o) return src.pos(o);
+      if (o) return o.atKey ? src.keyPos(o.path) : src.pos(o.path);
     }
     return src.pos([]);
   };
@@ -194,10 +194,11 @@ function convertField(
   pk: string[],
   path: PathSeg[],
   dcsPath: PathSeg[],
-  from: (o: PathSeg[], d: PathSeg[]) => void,
+  from: (o: PathSeg[], d: PathSeg[], atKey?: boolean) => void,
 ): Obj {
   from(path, dcsPath);
-  from([...path, 'name'], dcsPath);
+  from([...path, 'name'], dcsPath, true);
+  for (const k of ['physicalType', 'logicalType'] as const) from([...path, k], [...dcsPath, 'type']);
   const f = resolveRef(raw, definitions);
   const t = TYPE_MAP[String(f.type ?? '')] ?? {};
   const p: Obj = { name };

@@ -129,8 +129,10 @@ function resolveType(ctx: Ctx, p: Obj, path: readonly PathSeg[], ext: Map<string
       if (opts.format === 'uuid' || (physical && /^uuid$/i.test(physical))) return { kind: 'uuid' };
       if (physical && /^jsonb?$/i.test(physical)) return { kind: 'json' };
       if (physical && /^(bytea|blob|binary|bytes|varbinary)$/i.test(physical)) return { kind: 'bytes' };
+      // The column length: a varchar(n) physicalType, else the contract's maxLength.
       const vm = physical ? VARCHAR_PHYSICAL.exec(physical) : null;
-      return vm ? { kind: 'string', maxLength: Number(vm[1]) } : { kind: 'string' };
+      const len = vm ? Number(vm[1]) : typeof opts.maxLength === 'number' && opts.maxLength > 0 ? opts.maxLength : undefined;
+      return len ? { kind: 'string', maxLength: len } : { kind: 'string' };
     }
     case 'integer': {
       const f = strOr(opts.format);

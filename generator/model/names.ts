@@ -75,12 +75,15 @@ export function mysqlString(s: string): string {
   return `'${s.replace(CONTROL, '').replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
-/** Targets that reserve `name`, for NAME_RESERVED warnings. */
-export function reservedIn(name: string): string[] {
+/**
+ * Systems that reserve `name`, for NAME_RESERVED warnings: the dataset's own source system (MySQL names are
+ * always quoted, so none there) and Python, whose keywords break generated code that uses names as identifiers.
+ */
+export function reservedIn(name: string, source: 'postgres' | 'mysql' | 'cassandra' | undefined): string[] {
   const out: string[] = [];
   const lower = name.toLowerCase();
-  if (PG_RESERVED.has(lower)) out.push('PostgreSQL');
-  if (CQL_RESERVED.has(lower)) out.push('CQL');
+  if (source === 'postgres' && PG_RESERVED.has(lower)) out.push('PostgreSQL');
+  if (source === 'cassandra' && CQL_RESERVED.has(lower)) out.push('CQL');
   if (PYTHON_KEYWORDS.has(name)) out.push('Python');
   return out;
 }

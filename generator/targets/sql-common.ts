@@ -53,11 +53,13 @@ export function fieldChecks(d: SqlDialect, table: string, f: Field): CheckConstr
   if (c.exclusiveMaximum !== undefined) range.push(`${col} < ${bound(d, f, c.exclusiveMaximum)}`);
   if (range.length) add('range', range.join(' AND '));
   const len = d.charLength(col);
+  // A varchar(n) column already enforces the maximum; a CHECK would only repeat it.
+  const maxLength = f.type.kind === 'string' && f.type.maxLength !== undefined && c.maxLength !== undefined && f.type.maxLength <= c.maxLength ? undefined : c.maxLength;
   if (c.minLength !== undefined && c.minLength === c.maxLength) add('length', `${len} = ${c.minLength}`);
   else {
     const parts: string[] = [];
-    if (c.minLength !== undefined) parts.push(`${len} >= ${c.minLength}`);
-    if (c.maxLength !== undefined) parts.push(`${len} <= ${c.maxLength}`);
+    if (c.minLength !== undefined && c.minLength > 0) parts.push(`${len} >= ${c.minLength}`);
+    if (maxLength !== undefined) parts.push(`${len} <= ${maxLength}`);
     if (parts.length) add('length', parts.join(' AND '));
   }
   if (c.pattern !== undefined) add('pattern', d.regex(col, c.pattern));
@@ -71,7 +73,10 @@ export function sqlDefault(d: SqlDialect, f: Field): string | undefined {
   if (v === undefined) return undefined;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (typeof v === 'number') return String(v);
-  return NUMERIC.has(f.type.kind) ? String(Number(v)) : d.string(v);
+  if (NUMERIC.has(f.type.kind)) return String(Number(v));
+  // MySQL accepts no literal DEFAULT on TEXT/BLOB/JSON columns, only an expression default (8.0.13+).
+  const col = d.column(f);
+  return d.name === 'mysql' && /^(text|longblob|json)$/.test(col) ? `(${d.string(v)})` : d.string(v);
 }
 
 /** Column comment text: the description, with PII and classification made visible to database users. */

@@ -79,10 +79,10 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
       report('error', 'PK_REQUIRED', ds.at, `"${ds.name}" is captured by CDC from ${ds.source.kind} but has no primary key: mark its key field(s) primaryKey: true`);
     }
 
-    checkName(report, ds.name, ds.at, 'dataset');
+    checkName(report, ds.name, ds.at, 'dataset', ds.source?.kind);
     if (ds.source?.kind === 'cassandra' && ds.table.length > CQL_MAX_TABLE) report('error', 'NAME_INVALID', ds.at, `Cassandra table name "${ds.table}" is longer than ${CQL_MAX_TABLE} characters`);
     walkFields(ds.fields, (f) => {
-      checkName(report, f.name, f.at, 'field');
+      checkName(report, f.name, f.at, 'field', ds.source?.kind);
       checkConstraints(report, f);
       if (ds.source?.kind === 'mysql' && f.type.kind === 'string' && !f.type.maxLength && (f.unique || f.primaryKey)) {
         report('error', 'MYSQL_KEY_LENGTH', f.at, `"${f.name}" is a MySQL key/unique column: give it a length (physicalType "varchar(n)")`);
@@ -138,7 +138,7 @@ function walkFields(fields: readonly Field[], fn: (f: Field) => void) {
 
 type Report = (severity: Severity, rule: string, at: SourceRef, message: string) => void;
 
-function checkName(report: Report, name: string, at: SourceRef, what: string) {
+function checkName(report: Report, name: string, at: SourceRef, what: string, source: 'postgres' | 'mysql' | 'cassandra' | undefined) {
   if (!AVRO_NAME.test(name)) {
     report('error', 'NAME_INVALID', at, `${what} name "${name}" is not a valid Avro name ([A-Za-z_][A-Za-z0-9_]*), and Avro names cannot be quoted`);
     return;
@@ -147,7 +147,7 @@ function checkName(report: Report, name: string, at: SourceRef, what: string) {
     report('error', 'NAME_INVALID', at, `${what} name "${name}" is longer than ${PG_MAX_IDENT} bytes, PostgreSQL's identifier limit`);
     return;
   }
-  const reserved = reservedIn(name);
+  const reserved = reservedIn(name, source);
   if (reserved.length) report('warning', 'NAME_RESERVED', at, `${what} name "${name}" is reserved in ${reserved.join(', ')}; it will be quoted there`);
 }
 

@@ -108,7 +108,8 @@ export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml): Diag
       }
       case 'required': {
         const key = (e.params as { missingProperty: string }).missingProperty;
-        d('SCHEMA_REQUIRED', `missing required key "${key}" in ${jsonPath(path)}`);
+        // at the key that holds the incomplete object (for a list item: the item itself)
+        d('SCHEMA_REQUIRED', `missing required key "${key}" in ${jsonPath(path)}`, doc.keyPos(path));
         break;
       }
       case 'type': {

@@ -1,0 +1,220 @@
+/** Every semantic rule fires on its planted problem, at the offending key, and stays quiet on sound input. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../generator/analyze.js';
+import type { Diagnostic } from '../generator/diagnostics.js';
+import { RULES } from '../generator/validate/rules.js';
+import { parseDuration, parseReference } from '../generator/model/build.js';
+
+function lint(contracts: Record<string, string>, config?: string): Diagnostic[] {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-rules-'));
+  for (const [name, text] of Object.entries(contracts)) writeFileSync(join(dir, name), text);
+  if (config) writeFileSync(join(dir, 'contractgen.config.yaml'), config);
+  return analyze({ cwd: dir, contracts: Object.keys(contracts) }).diagnostics;
+}
+
+const PG = `servers:
+  - server: db
+    type: postgres
+    host: db
+    port: 5432
+    database: app
+    schema: public
+`;
+
+/** A minimal sound contract; `props` is the YAML of schema[0].properties items (8-space indented). */
+function contract(opts: { id?: string; name?: string; version?: string; servers?: string; props: string; schemaExtra?: string; top?: string }): string {
+  return `apiVersion: v3.1.0
+kind: DataContract
+id: ${opts.id ?? 'c1'}
+version: ${opts.version ?? '1.0.0'}
+status: active
+${opts.top ?? ''}${opts.servers ?? PG}schema:
+  - name: ${opts.name ?? 'things'}
+${opts.schemaExtra ?? ''}    properties:
+${opts.props}`;
+}
+
+const ID = `      - name: id
+        logicalType: integer
+        primaryKey: true
+`;
+
+const rules = (ds: Diagnostic[]) => ds.map((d) => d.rule);
+const find = (ds: Diagnostic[], rule: string) => ds.find((d) => d.rule === rule);
+
+describe('semantic rules', () => {
+  it('are quiet on a sound contract', () => {
+    expect(lint({ 'a.yaml': contract({ props: ID }) })).toEqual([]);
+  });
+
+  it('PK_REQUIRED: a CDC source table without a primary key', () => {
+    const ds = lint({ 'a.yaml': contract({ props: '      - name: x\n        logicalType: string\n' }) });
+    expect(find(ds, 'PK_REQUIRED')).toMatchObject({ severity: 'error', line: 14, col: 11 });
+  });
+
+  it('REL_UNRESOLVED: unknown dataset or field; resolves across contracts', () => {
+    const rel = (to: string) => contract({ props: ID + `      - name: owner_id\n        logicalType: integer\n        relationships:\n          - to: ${to}\n` });
+    const other = contract({ id: 'c2', name: 'owners', servers: PG.replace('database: app', 'database: other'), props: ID });
+    expect(rules(lint({ 'a.yaml': rel('owners.id'), 'b.yaml': other }))).toEqual([]);
+    const missingField = lint({ 'a.yaml': rel('owners.nope'), 'b.yaml': other });
+    expect(find(missingField, 'REL_UNRESOLVED')).toMatchObject({ file: 'a.yaml', line: 22, col: 17 }); // the value of `to`
+    expect(rules(lint({ 'a.yaml': rel('nobody.id') }))).toContain('REL_UNRESOLVED');
+  });
+
+  it('REL_TYPE_MISMATCH: a relationship between different types', () => {
+    const a = contract({ props: ID + '      - name: owner_id\n        logicalType: string\n        relationships:\n          - to: owners.id\n' });
+    const b = contract({ id: 'c2', name: 'owners', servers: PG.replace('database: app', 'database: other'), props: ID });
+    expect(find(lint({ 'a.yaml': a, 'b.yaml': b }), 'REL_TYPE_MISMATCH')?.severity).toBe('warning');
+  });
+
+  it('NAME_INVALID and NAME_RESERVED', () => {
+    const ds = lint({ 'a.yaml': contract({ props: ID + '      - name: first-name\n        logicalType: string\n      - name: select\n        logicalType: string\n      - name: class\n        logicalType: string\n' }) });
+    expect(find(ds, 'NAME_INVALID')).toMatchObject({ severity: 'error', line: 19, col: 15 }); // the name value
+    const reserved = ds.filter((d) => d.rule === 'NAME_RESERVED').map((d) => d.message);
+    expect(reserved).toEqual(['field name "select" is reserved in PostgreSQL; it will be quoted there', 'field name "class" is reserved in Python; it will be quoted there']);
+    expect(rules(lint({ 'a.yaml': contract({ props: ID + `      - name: ${'x'.repeat(64)}\n        logicalType: string\n` }) }))).toContain('NAME_INVALID');
+  });
+
+  it('CONSTRAINT_INCONSISTENT: empty ranges, values outside their own pattern, impossible lengths', () => {
+    const ds = lint({
+      'a.yaml': contract({
+        props:
+          ID +
+          `      - name: a
+        logicalType: integer
+        logicalTypeOptions: {minimum: 10, maximum: 1}
+      - name: b
+        logicalType: string
+        logicalTypeOptions: {pattern: "^[a-z]+$"}
+        quality:
+          - {metric: invalidValues, arguments: {validValues: [ok, NOT_OK]}, mustBe: 0}
+      - name: c
+        logicalType: string
+        logicalTypeOptions: {minLength: 5, maxLength: 2}
+      - name: d
+        logicalType: string
+        quality:
+          - {metric: invalidValues, arguments: {validValues: [x, y]}, mustBe: 0}
+        customProperties:
+          - {property: contractgen.default, value: z}
+      - name: e
+        logicalType: boolean
+        logicalTypeOptions: {}
+`,
+      }),
+    });
+    const msgs = ds.filter((d) => d.rule === 'CONSTRAINT_INCONSISTENT').map((d) => d.message);
+    expect(msgs).toEqual(
+      expect.arrayContaining([
+        'range of "a" is empty (10 … 1)',
+        'allowed value "NOT_OK" of "b" does not match its pattern',
+        'minLength 5 of "c" exceeds maxLength 2',
+        'default "z" of "d" is not an allowed value',
+      ]),
+    );
+  });
+
+  it('PATTERN_INVALID: a pattern that does not compile', () => {
+    const ds = lint({ 'a.yaml': contract({ props: ID + '      - name: p\n        logicalType: string\n        logicalTypeOptions: {pattern: "([a-z"}\n' }) });
+    expect(find(ds, 'PATTERN_INVALID')?.severity).toBe('error');
+  });
+
+  it('DECIMAL_PRECISION: decimals need precision and scale, and both must fit', () => {
+    const mk = (extra: string) => lint({ 'a.yaml': contract({ props: ID + `      - name: amount\n        logicalType: number\n${extra}` }) });
+    expect(find(mk('        physicalType: decimal\n'), 'DECIMAL_PRECISION')).toMatchObject({ line: 21, col: 23 }); // the physicalType value
+    expect(rules(mk('        physicalType: decimal(4,6)\n'))).toContain('DECIMAL_PRECISION');
+    expect(rules(mk('        physicalType: decimal(10,2)\n        customProperties:\n          - {property: contractgen.decimal.scale, value: 3}\n'))).toContain('DECIMAL_PRECISION');
+    expect(mk('        physicalType: numeric(12,4)\n')).toEqual([]);
+  });
+
+  it('COLLISION: two datasets on one topic, or one lake name after case folding', () => {
+    const topic = (id: string, db: string) =>
+      contract({ id, name: `t_${id}`, servers: PG.replace('database: app', `database: ${db}`), props: ID, schemaExtra: '    customProperties:\n      - {property: contractgen.kafka.topic, value: shared.topic}\n' });
+    const ds = lint({ 'a.yaml': topic('a', 'x'), 'b.yaml': topic('b', 'y') });
+    expect(ds.filter((d) => d.rule === 'COLLISION').map((d) => d.message)).toEqual([expect.stringContaining('the same Kafka topic "shared.topic"')]);
+    const caseFold = lint({ 'a.yaml': contract({ name: 'Users', props: ID }), 'b.yaml': contract({ id: 'c2', name: 'users', servers: PG.replace('database: app', 'database: y'), props: ID }) });
+    expect(caseFold.filter((d) => d.rule === 'COLLISION').map((d) => d.message).join('\n')).toContain('same lake table "users"');
+  });
+
+  it('SECRET_LITERAL: literal credentials anywhere, references allowed', () => {
+    const secret = `servers:
+  - server: db
+    type: postgres
+    host: db
+    port: 5432
+    database: app
+    schema: public
+    customProperties:
+      - {property: password, value: hunter2}
+      - {property: apiToken, value: "\${env:API_TOKEN}"}
+`;
+    const ds = lint({ 'a.yaml': contract({ servers: secret, props: ID + '      - name: url\n        logicalType: string\n        description: "see postgres://app:s3cret@db:5432/app"\n' }) });
+    const found = ds.filter((d) => d.rule === 'SECRET_LITERAL');
+    expect(found.map((d) => `${d.line}:${d.col}`)).toEqual(['14:37', '24:22']);
+    expect(found.every((d) => !d.message.includes('hunter2') && !d.message.includes('s3cret'))).toBe(true);
+  });
+
+  it('VERSION_SEMVER: the contract version is semver', () => {
+    expect(rules(lint({ 'a.yaml': contract({ version: '1.0', props: ID }) }))).toContain('VERSION_SEMVER');
+    expect(rules(lint({ 'a.yaml': contract({ version: '2.1.0-rc.1+build.5', props: ID }) }))).not.toContain('VERSION_SEMVER');
+  });
+
+  it('EXT_*: unknown, misplaced and badly typed contractgen extensions', () => {
+    const ds = lint({
+      'a.yaml': contract({
+        props: ID + '      - name: x\n        logicalType: string\n        customProperties:\n          - {property: contractgen.pi, value: true}\n          - {property: contractgen.kafka.partitions, value: 3}\n      - name: y\n        logicalType: string\n        customProperties:\n          - {property: contractgen.pii, value: "yes"}\n          - {property: other.tool.setting, value: 1}\n',
+      }),
+    });
+    expect(find(ds, 'EXT_UNKNOWN')?.message).toBe('unknown contractgen extension "contractgen.pi"; did you mean "contractgen.pii"?');
+    expect(find(ds, 'EXT_SCOPE')?.message).toBe('"contractgen.kafka.partitions" belongs on a schema, not on a property');
+    expect(find(ds, 'EXT_VALUE')?.message).toBe('contractgen.pii must be true or false');
+    expect(ds.filter((d) => d.rule.startsWith('EXT_'))).toHaveLength(3);
+  });
+
+  it('SOURCE_AMBIGUOUS, CASSANDRA_KEY, SLA_VALUE, MYSQL_KEY_LENGTH, TYPE_UNKNOWN, FIELD_DUPLICATE, API_VERSION_UNSUPPORTED', () => {
+    const two = PG + '  - server: db2\n    type: mysql\n    host: m\n    port: 3306\n    database: app\n';
+    expect(rules(lint({ 'a.yaml': contract({ servers: two, props: ID }) }))).toContain('SOURCE_AMBIGUOUS');
+    const cass = `servers:
+  - server: c
+    type: custom
+    customProperties:
+      - {property: contractgen.server.kind, value: cassandra}
+      - {property: contractgen.cassandra.keyspace, value: ks}
+`;
+    const badKey = contract({ servers: cass, props: ID + '      - name: day\n        logicalType: date\n', schemaExtra: '    customProperties:\n      - {property: contractgen.cassandra.partitionKey, value: [day]}\n' });
+    expect(rules(lint({ 'a.yaml': badKey }))).toContain('CASSANDRA_KEY');
+    expect(rules(lint({ 'a.yaml': contract({ props: ID, top: 'slaProperties:\n  - {property: retention, value: 3, unit: fortnights}\n' }) }))).toContain('SLA_VALUE');
+    const my = 'servers:\n  - server: m\n    type: mysql\n    host: m\n    port: 3306\n    database: app\n';
+    expect(rules(lint({ 'a.yaml': contract({ servers: my, props: '      - name: code\n        logicalType: string\n        primaryKey: true\n' }) }))).toContain('MYSQL_KEY_LENGTH');
+    expect(rules(lint({ 'a.yaml': contract({ props: ID + '      - name: g\n        physicalType: geometry\n' }) }))).toContain('TYPE_UNKNOWN');
+    expect(rules(lint({ 'a.yaml': contract({ props: ID + ID }) }))).toContain('FIELD_DUPLICATE');
+    expect(rules(lint({ 'a.yaml': contract({ props: ID }).replace('v3.1.0', 'v2.2.2') }))).toContain('API_VERSION_UNSUPPORTED');
+  });
+
+  it('lists every rule it can report with a severity', () => {
+    const ids = RULES.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[A-Z][A-Z0-9_]+$/);
+  });
+});
+
+describe('model helpers', () => {
+  it('parses SLA durations in units and ISO-8601', () => {
+    expect(parseDuration(15, 'm')).toBe(900_000);
+    expect(parseDuration(5, 'y')).toBe(5 * 365 * 86_400_000);
+    expect(parseDuration('P7D', undefined)).toBe(7 * 86_400_000);
+    expect(parseDuration('PT15M', undefined)).toBe(900_000);
+    expect(parseDuration('P', undefined)).toBeUndefined();
+    expect(parseDuration(3, 'fortnights')).toBeUndefined();
+  });
+
+  it('parses shorthand and fully qualified references', () => {
+    expect(parseReference('users.user_id')).toEqual({ dataset: 'users', field: 'user_id', external: false });
+    expect(parseReference('/schema/users/properties/user_id')).toEqual({ dataset: 'users', field: 'user_id', external: false });
+    expect(parseReference('other.yaml#/schema/users/properties/user_id')).toEqual({ dataset: 'users', field: 'user_id', external: true });
+    expect(parseReference('users')).toBeUndefined();
+  });
+});
