@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     // One PostgreSQL cluster per file; keep the 2-core machine from running too many at once.
     maxWorkers: 2,
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -166,3 +166,27 @@ describe.runIf(dcs121.available)('DCS conformance', () => {
     });
   }
 });
+
+describe.runIf(odcs31.available)('build-time compiled validators', () => {
+  it('give the same verdicts as the runtime-compiled schemas on every example and mutation input', async () => {
+    const { validator } = await import('../generator/validate/schema-check.js');
+    const compiled = require(join(ROOT, 'dist/validate/compiled/odcs.cjs')) as (d: unknown) => boolean;
+    const compiledDcs = require(join(ROOT, 'dist/validate/compiled/dcs.cjs')) as (d: unknown) => boolean;
+    const runtime = validator('odcs', 'runtime');
+    const runtimeDcs = validator('dcs', 'runtime');
+    const inputs: unknown[] = [];
+    for (const f of readdirSync(odcsExamples.path)) inputs.push(load(f, readFileSync(join(odcsExamples.path, f), 'utf8')).data);
+    for (const f of ['users.odcs.yaml', 'rides.odcs.yaml', '../test/fixtures/lint/five-errors.odcs.yaml']) inputs.push(load(f, readFileSync(join(ROOT, 'contracts', f), 'utf8')).data);
+    let invalid = 0;
+    for (const d of inputs) {
+      const v = runtime(d) as boolean;
+      if (!v) invalid++;
+      expect(compiled(d)).toBe(v);
+    }
+    expect(invalid).toBeGreaterThan(0);
+    for (const f of readdirSync(dcsExamples.path)) {
+      const d = load(f, readFileSync(join(dcsExamples.path, f), 'utf8')).data;
+      expect(compiledDcs(d)).toBe(runtimeDcs(d) as boolean);
+    }
+  });
+});

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, DEFAULT_CONFIG_FILE, loadContract } from '../analyze.js';
 import { formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
 import { displayPath } from '../load/files.js';
 
@@ -47,7 +46,7 @@ Commands:
 
 Options:
   --contracts DIR|FILE   contracts to read; repeatable (default: contracts/)
-  --config FILE          platform config (default: ${DEFAULT_CONFIG_FILE}, if present)
+  --config FILE          platform config (default: contractgen.config.yaml, if present)
   --out DIR              output directory (default: generated/)
   --target ID            only this target; repeatable (default: all)
   --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations)
@@ -142,6 +141,7 @@ async function lintCmd(args: readonly string[], io: Io): Promise<number> {
   }
   const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
   const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const { analyze } = await import('../analyze.js');
   const a = analyze({ cwd: io.cwd, contracts: contracts.length ? contracts : ['contracts'], configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
   report(io, a.diagnostics, c);
   if (a.configErrors) return 2;
@@ -174,6 +174,7 @@ async function generateCmd(args: readonly string[], io: Io): Promise<number> {
     if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
   }
   const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const { analyze } = await import('../analyze.js');
   const a = analyze({ cwd: io.cwd, contracts: contracts.length ? contracts : ['contracts'], configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
   if (a.configErrors) {
     report(io, a.diagnostics, c);
@@ -229,6 +230,7 @@ async function convertCmd(args: readonly string[], io: Io): Promise<number> {
   } catch {
     throw new UsageError(`cannot read ${positionals[0]}`);
   }
+  const { loadContract } = await import('../analyze.js');
   const r = loadContract(displayPath(io.cwd, abs), text);
   report(io, r.diagnostics, c);
   if (hasErrors(r.diagnostics) || !r.odcs) return 1;

@@ -16,12 +16,25 @@ export type SchemaKind = 'odcs' | 'dcs' | 'config';
 const require = createRequire(import.meta.url);
 const cache = new Map<SchemaKind, ValidateFunction>();
 
-/** Ajv draft 2019-09 for ODCS (it relies on unevaluatedProperties), draft-07 for the others. */
-export function validator(kind: SchemaKind): ValidateFunction {
-  let v = cache.get(kind);
+export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: true };
+
+/**
+ * The validator for a schema kind: the standalone code compiled at build time (dist/validate/compiled, see
+ * generator/build/compile-validators.ts) when it exists, else compiled now. Ajv draft 2019-09 for ODCS (it
+ * relies on unevaluatedProperties), draft-07 for the others.
+ */
+export function validator(kind: SchemaKind, mode: 'auto' | 'runtime' = 'auto'): ValidateFunction {
+  let v = mode === 'auto' ? cache.get(kind) : undefined;
+  if (!v && mode === 'auto') {
+    try {
+      v = require(`./compiled/${kind}.cjs`) as ValidateFunction;
+    } catch {
+      v = undefined; // running from source: no build output
+    }
+  }
   if (!v) {
     const addFormats = require('ajv-formats') as (a: unknown) => void;
-    const opts = { allErrors: true, strict: false, validateFormats: true };
+    const opts = AJV_OPTIONS;
     if (kind === 'odcs') {
       const Ajv2019 = require('ajv/dist/2019').default;
       const ajv = new Ajv2019(opts);
@@ -33,8 +46,8 @@ export function validator(kind: SchemaKind): ValidateFunction {
       addFormats(ajv);
       v = ajv.compile(kind === 'dcs' ? dcsSchema : configSchema) as ValidateFunction;
     }
-    cache.set(kind, v);
   }
+  if (mode === 'auto') cache.set(kind, v);
   return v;
 }
 

@@ -1,0 +1,16 @@
+// Preloaded with `node --import`: records every module the process loads (ESM through a resolve hook, CJS
+// through require.cache) and writes the list to $RECORD_MODULES_TO at exit.
+import { register, createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import { MessageChannel } from 'node:worker_threads';
+
+const seen = new Set();
+const { port1, port2 } = new MessageChannel();
+port1.on('message', (url) => seen.add(url));
+port1.unref();
+register(new URL('./record-modules-hooks.mjs', import.meta.url), { data: { port: port2 }, transferList: [port2] });
+const require = createRequire(import.meta.url);
+process.on('exit', () => {
+  for (const k of Object.keys(require.cache)) seen.add(k);
+  writeFileSync(process.env.RECORD_MODULES_TO, [...seen].sort().join('\n'));
+});
