@@ -31,6 +31,15 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
+  debezium: {
+    /** the database role / user Debezium connects as */
+    user: string;
+    snapshotMode: string;
+    /** disabled: the publication is created by the prerequisites script (least privilege); filtered: by Debezium */
+    publicationAutocreateMode: 'disabled' | 'filtered';
+    heartbeatIntervalMs: number;
+    cassandra: { cassandraYaml: string; workDir: string; configDir: string };
+  };
 }
 
 export const DEFAULT_CONFIG: PlatformConfig = {
@@ -51,6 +60,13 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
+  debezium: {
+    user: 'debezium',
+    snapshotMode: 'initial',
+    publicationAutocreateMode: 'disabled',
+    heartbeatIntervalMs: 10_000,
+    cassandra: { cassandraYaml: '/etc/cassandra/cassandra.yaml', workDir: '/var/lib/debezium-cassandra', configDir: '/etc/debezium-cassandra' },
+  },
 };
 
 type Plain = Record<string, unknown>;

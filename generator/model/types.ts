@@ -3,8 +3,9 @@
  * (the compiler enforces it), so adding a target means adding a column here and nowhere else.
  *
  * Sources of the facts: PostgreSQL/MySQL/CQL type docs; Debezium 3.6 value converters with the connector
- * settings contractgen emits (decimal.handling.mode=precise, time.precision.mode=adaptive_time_microseconds;
- * MySQL without the TINYINT(1)→BOOLEAN converter); Confluent AvroData's rendering of Connect schemas; Parquet
+ * settings contractgen emits (relational: decimal.handling.mode=precise, time.precision.mode=
+ * adaptive_time_microseconds, no TINYINT(1)→BOOLEAN converter; Cassandra: decimal.handling.mode=string and
+ * Kafka's JsonConverter); Confluent AvroData's rendering of Connect schemas; Parquet
  * LogicalTypes.md; Spark's DataType JSON and DDL names; Trino's Hive/Iceberg type limits; Unity Catalog's
  * ColumnTypeName enum and type_json rules. Lake columns (Parquet, Spark, Trino, Unity Catalog, GX) describe the
  * trusted layer, which Spark writes: Spark has no uuid, json or time type, so those are strings there.
@@ -14,6 +15,7 @@ import type { LogicalType, SourceKind, TypeKind } from './ir.js';
 /** Avro as Confluent's AvroConverter renders Debezium's Connect schema for a column (without the null union). */
 export type AvroType =
   | string
+  | AvroType[]
   | {
       type: string;
       logicalType?: string;
@@ -41,11 +43,22 @@ export interface ParquetType {
 /** Spark DataType JSON (StructField.type): a string for atomic types, an object for complex ones. */
 export type SparkJsonType = string | Record<string, unknown>;
 
+/** A JSON Schema fragment. */
+export type JsonSchema = Record<string, unknown>;
+
+/** Relational sources, whose topics carry Avro (Confluent AvroConverter). */
+export type AvroSource = Exclude<SourceKind, 'cassandra'>;
+
 export interface TypeColumns {
   postgres: string;
   mysql: string;
   cql: string;
-  avro: Record<SourceKind, AvroType>;
+  avro: Record<AvroSource, AvroType>;
+  /**
+   * The column value in Debezium Cassandra events serialized by Kafka's JsonConverter (schemas.enable=false),
+   * with decimal.handling.mode=string: the converter contractgen uses for Cassandra (see the debezium target).
+   */
+  cassandraJson: JsonSchema;
   parquet: ParquetType;
   spark: { ddl: string; python: string; json: SparkJsonType };
   trino: { hive: string; iceberg: string };
@@ -57,7 +70,8 @@ export interface TypeColumns {
 type Row<K extends TypeKind> = (t: Extract<LogicalType, { kind: K }>) => TypeColumns;
 
 const debezium = (name: string, type: string, extra: Record<string, unknown> = {}): AvroType => ({ type, 'connect.version': 1, 'connect.name': name, ...extra });
-const same = (a: AvroType): Record<SourceKind, AvroType> => ({ postgres: a, mysql: a, cassandra: a });
+const same = (a: AvroType): Record<AvroSource, AvroType> => ({ postgres: a, mysql: a });
+const nullable = (j: JsonSchema): JsonSchema => ({ ...j, type: [j.type as string, 'null'] });
 const lakeString: Pick<TypeColumns, 'parquet' | 'spark' | 'trino' | 'unityCatalog' | 'gx'> = {
   parquet: { physical: 'BINARY', logical: 'STRING' },
   spark: { ddl: 'string', python: 'StringType()', json: 'string' },
@@ -79,13 +93,15 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: t.maxLength ? `varchar(${t.maxLength})` : 'text',
     cql: 'text',
     avro: same('string'),
+    cassandraJson: { type: 'string' },
     ...lakeString,
   }),
   uuid: () => ({
     postgres: 'uuid',
     mysql: 'char(36)',
     cql: 'uuid',
-    avro: { postgres: debezium('io.debezium.data.Uuid', 'string'), mysql: 'string', cassandra: debezium('io.debezium.data.Uuid', 'string') },
+    avro: { postgres: debezium('io.debezium.data.Uuid', 'string'), mysql: 'string' },
+    cassandraJson: { type: 'string', format: 'uuid' },
     ...lakeString,
   }),
   int16: () => ({
@@ -93,6 +109,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'smallint',
     cql: 'smallint',
     avro: same({ type: 'int', 'connect.type': 'int16' }),
+    cassandraJson: { type: 'integer', minimum: -32768, maximum: 32767 },
     parquet: { physical: 'INT32', logical: 'INTEGER(16,true)' },
     spark: { ddl: 'smallint', python: 'ShortType()', json: 'short' },
     trino: { hive: 'smallint', iceberg: 'integer' },
@@ -104,6 +121,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'int',
     cql: 'int',
     avro: same('int'),
+    cassandraJson: { type: 'integer', minimum: -2147483648, maximum: 2147483647 },
     parquet: { physical: 'INT32' },
     spark: { ddl: 'int', python: 'IntegerType()', json: 'integer' },
     trino: { hive: 'integer', iceberg: 'integer' },
@@ -115,6 +133,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'bigint',
     cql: 'bigint',
     avro: same('long'),
+    cassandraJson: { type: 'integer' },
     parquet: { physical: 'INT64' },
     spark: { ddl: 'bigint', python: 'LongType()', json: 'long' },
     trino: { hive: 'bigint', iceberg: 'bigint' },
@@ -126,6 +145,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'float',
     cql: 'float',
     avro: same('float'),
+    cassandraJson: { type: 'number' },
     parquet: { physical: 'FLOAT' },
     spark: { ddl: 'float', python: 'FloatType()', json: 'float' },
     trino: { hive: 'real', iceberg: 'real' },
@@ -137,6 +157,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'double',
     cql: 'double',
     avro: same('double'),
+    cassandraJson: { type: 'number' },
     parquet: { physical: 'DOUBLE' },
     spark: { ddl: 'double', python: 'DoubleType()', json: 'double' },
     trino: { hive: 'double', iceberg: 'double' },
@@ -150,26 +171,15 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       scale: s,
       'connect.parameters': { scale: String(s), 'connect.decimal.precision': String(p) },
     });
-    // Cassandra's `decimal` has no declared precision; with decimal.handling.mode=precise Debezium emits
-    // io.debezium.data.VariableScaleDecimal, a {scale, value} record. It is a NAMED type: a schema with two such
-    // columns must define it once and refer to it by name afterwards (avsc rejects a second definition).
-    const variableScale: AvroType = {
-      type: 'record',
-      name: 'VariableScaleDecimal',
-      namespace: 'io.debezium.data',
-      fields: [
-        { name: 'scale', type: 'int' },
-        { name: 'value', type: 'bytes' },
-      ],
-      'connect.version': 1,
-      'connect.name': 'io.debezium.data.VariableScaleDecimal',
-    };
     const physical: ParquetType = p <= 9 ? { physical: 'INT32' } : p <= 18 ? { physical: 'INT64' } : { physical: 'FIXED_LEN_BYTE_ARRAY', length: decimalBytes(p) };
     return {
       postgres: `numeric(${p},${s})`,
       mysql: `decimal(${p},${s})`,
+      // Cassandra's `decimal` has no declared precision: the contract's precision is enforced downstream.
       cql: 'decimal',
-      avro: { postgres: connectDecimal, mysql: connectDecimal, cassandra: variableScale },
+      avro: { postgres: connectDecimal, mysql: connectDecimal },
+      // decimal.handling.mode=string: the exact decimal as text (double would lose cents, precise is opaque bytes)
+      cassandraJson: { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' },
       parquet: { ...physical, logical: `DECIMAL(${p},${s})` },
       spark: { ddl: `decimal(${p},${s})`, python: `DecimalType(${p}, ${s})`, json: `decimal(${p},${s})` },
       trino: { hive: `decimal(${p},${s})`, iceberg: `decimal(${p},${s})` },
@@ -182,7 +192,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'boolean',
     cql: 'boolean',
     // MySQL BOOLEAN is TINYINT(1), which Debezium emits as INT16 unless a converter is configured.
-    avro: { postgres: 'boolean', mysql: { type: 'int', 'connect.type': 'int16' }, cassandra: 'boolean' },
+    avro: { postgres: 'boolean', mysql: { type: 'int', 'connect.type': 'int16' } },
+    cassandraJson: { type: 'boolean' },
     parquet: { physical: 'BOOLEAN' },
     spark: { ddl: 'boolean', python: 'BooleanType()', json: 'boolean' },
     trino: { hive: 'boolean', iceberg: 'boolean' },
@@ -194,6 +205,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'date',
     cql: 'date',
     avro: same(debezium('io.debezium.time.Date', 'int')),
+    // io.debezium.time.Date: days since the epoch
+    cassandraJson: { type: 'integer' },
     parquet: { physical: 'INT32', logical: 'DATE' },
     spark: { ddl: 'date', python: 'DateType()', json: 'date' },
     trino: { hive: 'date', iceberg: 'date' },
@@ -204,19 +217,18 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     postgres: 'time',
     mysql: 'time(6)',
     cql: 'time',
-    // Cassandra `time` is nanoseconds since midnight as a plain INT64.
-    avro: { postgres: debezium('io.debezium.time.MicroTime', 'long'), mysql: debezium('io.debezium.time.MicroTime', 'long'), cassandra: 'long' },
+    avro: same(debezium('io.debezium.time.MicroTime', 'long')),
+    // Cassandra `time`: nanoseconds since midnight, a plain INT64
+    cassandraJson: { type: 'integer', minimum: 0 },
     ...lakeString,
   }),
   timestamp: () => ({
     postgres: 'timestamptz',
     mysql: 'timestamp(6)',
     cql: 'timestamp',
-    avro: {
-      postgres: debezium('io.debezium.time.ZonedTimestamp', 'string'),
-      mysql: debezium('io.debezium.time.ZonedTimestamp', 'string'),
-      cassandra: debezium('io.debezium.time.Timestamp', 'long'),
-    },
+    avro: same(debezium('io.debezium.time.ZonedTimestamp', 'string')),
+    // io.debezium.time.Timestamp: milliseconds since the epoch
+    cassandraJson: { type: 'integer' },
     parquet: { physical: 'INT64', logical: 'TIMESTAMP(MICROS,true)' },
     spark: { ddl: 'timestamp', python: 'TimestampType()', json: 'timestamp' },
     // Trino's Hive connector cannot create `timestamp with time zone` columns; instants are stored UTC.
@@ -228,11 +240,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     postgres: 'timestamp',
     mysql: 'datetime(6)',
     cql: 'timestamp',
-    avro: {
-      postgres: debezium('io.debezium.time.MicroTimestamp', 'long'),
-      mysql: debezium('io.debezium.time.MicroTimestamp', 'long'),
-      cassandra: debezium('io.debezium.time.Timestamp', 'long'),
-    },
+    avro: same(debezium('io.debezium.time.MicroTimestamp', 'long')),
+    cassandraJson: { type: 'integer' },
     parquet: { physical: 'INT64', logical: 'TIMESTAMP(MICROS,false)' },
     spark: { ddl: 'timestamp_ntz', python: 'TimestampNTZType()', json: 'timestamp_ntz' },
     trino: { hive: 'timestamp', iceberg: 'timestamp(6)' },
@@ -244,6 +253,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     mysql: 'longblob',
     cql: 'blob',
     avro: same('bytes'),
+    // JsonConverter writes bytes as base64
+    cassandraJson: { type: 'string', contentEncoding: 'base64' },
     parquet: { physical: 'BINARY' },
     spark: { ddl: 'binary', python: 'BinaryType()', json: 'binary' },
     trino: { hive: 'varbinary', iceberg: 'varbinary' },
@@ -254,7 +265,8 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     postgres: 'jsonb',
     mysql: 'json',
     cql: 'text',
-    avro: { postgres: debezium('io.debezium.data.Json', 'string'), mysql: debezium('io.debezium.data.Json', 'string'), cassandra: 'string' },
+    avro: same(debezium('io.debezium.data.Json', 'string')),
+    cassandraJson: { type: 'string' },
     ...lakeString,
   }),
   array: (t) => {
@@ -263,11 +275,9 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       postgres: `${e.postgres}[]`,
       mysql: 'json',
       cql: `list<${e.cql}>`,
-      avro: {
-        postgres: { type: 'array', items: e.avro.postgres },
-        mysql: debezium('io.debezium.data.Json', 'string'),
-        cassandra: { type: 'array', items: e.avro.cassandra },
-      },
+      // Debezium array elements are optional
+      avro: { postgres: { type: 'array', items: ['null', e.avro.postgres] }, mysql: debezium('io.debezium.data.Json', 'string') },
+      cassandraJson: { type: 'array', items: nullable(e.cassandraJson) },
       parquet: { physical: 'GROUP', logical: 'LIST', children: [e.parquet] },
       spark: {
         ddl: `array<${e.spark.ddl}>`,
@@ -286,6 +296,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       mysql: 'json',
       cql: 'text',
       avro: same(debezium('io.debezium.data.Json', 'string')),
+      cassandraJson: { type: 'string' },
       parquet: { physical: 'GROUP', children: fs.map(({ m }) => m.parquet) },
       spark: {
         ddl: `struct<${fs.map(({ f, m }) => `${f.name}:${m.spark.ddl}`).join(',')}>`,

@@ -1,10 +1,13 @@
 /** The static registry of targets, in the order they run and are listed. */
+import { avroTarget } from './avro.js';
 import { cassandraTarget } from './cassandra.js';
+import { debeziumTarget } from './debezium.js';
+import { kafkaTarget } from './kafka.js';
 import { mysqlTarget } from './mysql.js';
 import { postgresTarget } from './postgres.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);

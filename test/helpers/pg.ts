@@ -11,7 +11,9 @@ import pg from 'pg';
 
 export interface PgCluster {
   port: number;
-  client(database?: string): Promise<pg.Client>;
+  /** directory of the server binaries (psql, pg_ctl …) */
+  bin: string;
+  client(database?: string, user?: string, password?: string): Promise<pg.Client>;
   stop(): void;
 }
 
@@ -58,8 +60,9 @@ export async function startPg(settings: Record<string, string> = {}): Promise<Pg
   run('pg_ctl', ['-D', data, '-o', o, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
   return {
     port,
-    async client(database = 'postgres') {
-      const c = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database });
+    bin,
+    async client(database = 'postgres', user = 'postgres', password?: string) {
+      const c = new pg.Client({ host: '127.0.0.1', port, user, database, ...(password ? { password } : {}) });
       await c.connect();
       return c;
     },

@@ -66,6 +66,13 @@ export const configSchema: S = {
         s3ConnId: str,
       }),
       postgres: obj({ defaultSchema: ident }),
+      debezium: obj({
+        user: ident,
+        snapshotMode: { enum: ['initial', 'always', 'no_data', 'initial_only', 'when_needed'] },
+        publicationAutocreateMode: { enum: ['disabled', 'filtered'] },
+        heartbeatIntervalMs: { type: 'integer', minimum: 0 },
+        cassandra: obj({ cassandraYaml: str, workDir: str, configDir: str }),
+      }),
     },
     ['version'],
   ),

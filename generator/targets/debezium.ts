@@ -1,0 +1,308 @@
+/**
+ * `debezium` target: one connector per source database.
+ * - PostgreSQL / MySQL: the Kafka Connect REST payload (connector.json for POST /connectors, config.json for
+ *   PUT /connectors/<name>/config) and the same as a Strimzi KafkaConnector; the source prerequisites as SQL and
+ *   server settings; a README with the order of operations.
+ * - Cassandra: the Debezium Cassandra agent's .properties (one agent per Cassandra node) and its driver
+ *   application.conf, the cassandra.yaml setting, and a README.
+ * Credentials are never literal: Connect reads them through its FileConfigProvider, the Cassandra agent's driver
+ * from environment variables.
+ *
+ * Cassandra and the Avro converter: every cell of a Debezium Cassandra event is a struct with the same Avro name,
+ * so AvroConverter cannot serialize a table whose columns have different types (DBZ-7554, open), such as rides.
+ * contractgen therefore configures Kafka's JsonConverter (schemas.enable=false) for Cassandra, with
+ * decimal.handling.mode=string so decimals stay exact; the avro target emits JSON Schemas for those topics.
+ */
+import { stringify } from 'yaml';
+import type { PlatformConfig } from '../config/config.js';
+import { toProperties } from '../emit/properties.js';
+import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
+import { quotePg, quoteMysql, mysqlString } from '../model/names.js';
+import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
+
+const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
+const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+
+/** `${file:<secrets file>:<key>}`: resolved by the Connect worker's FileConfigProvider, never stored here. */
+export function secretRef(config: PlatformConfig, key: string): string {
+  return `\${file:${config.connect.secretsFile}:${key}}`;
+}
+
+function converters(config: PlatformConfig): Record<string, string> {
+  return {
+    'key.converter': AVRO_CONVERTER,
+    'key.converter.schema.registry.url': config.schemaRegistry.url,
+    'value.converter': AVRO_CONVERTER,
+    'value.converter.schema.registry.url': config.schemaRegistry.url,
+  };
+}
+
+function excludedColumns(c: CdcConnector): string[] {
+  return c.datasets.flatMap((ds) => ds.fields.filter((f) => f.cdcExcluded).map((f) => `${tableId(ds)}.${f.physicalName}`));
+}
+
+/** The Kafka Connect configuration of a relational connector; all values are strings. */
+export function connectorConfig(c: CdcConnector, config: PlatformConfig): Record<string, string> {
+  const d = config.debezium;
+  const tables = c.datasets.map(tableId);
+  const excluded = excludedColumns(c);
+  const common: Record<string, string> = {
+    'tasks.max': '1',
+    'database.hostname': c.host,
+    'database.port': String(c.port),
+    'database.user': d.user,
+    'database.password': secretRef(config, `${c.name}.password`),
+    'topic.prefix': c.topicPrefix,
+    'table.include.list': exactRegexList(tables),
+    ...(excluded.length ? { 'column.exclude.list': exactRegexList(excluded) } : {}),
+    'snapshot.mode': d.snapshotMode,
+    'decimal.handling.mode': 'precise',
+    'time.precision.mode': 'adaptive_time_microseconds',
+    'schema.name.adjustment.mode': 'avro',
+    'tombstones.on.delete': 'true',
+    'heartbeat.interval.ms': String(d.heartbeatIntervalMs),
+    ...converters(config),
+  };
+  if (c.kind === 'postgres') {
+    return {
+      'connector.class': 'io.debezium.connector.postgresql.PostgresConnector',
+      ...common,
+      'database.dbname': c.database,
+      'plugin.name': 'pgoutput',
+      'slot.name': c.slot!,
+      'publication.name': c.publication!,
+      'publication.autocreate.mode': d.publicationAutocreateMode,
+    };
+  }
+  return {
+    'connector.class': 'io.debezium.connector.mysql.MySqlConnector',
+    ...common,
+    'database.server.id': String(c.serverId!),
+    'database.include.list': exactRegexList([c.database]),
+    'include.schema.changes': 'false',
+    'schema.history.internal.kafka.bootstrap.servers': config.kafka.bootstrapServers,
+    'schema.history.internal.kafka.topic': c.schemaHistoryTopic!,
+  };
+}
+
+function kafkaConnector(c: CdcConnector, cfg: Record<string, string>, config: PlatformConfig): Record<string, unknown> {
+  const { 'connector.class': cls, 'tasks.max': tasks, ...rest } = cfg;
+  return {
+    apiVersion: config.kafka.strimziApiVersion,
+    kind: 'KafkaConnector',
+    metadata: { name: c.name, namespace: config.connect.namespace, labels: { 'strimzi.io/cluster': config.connect.cluster } },
+    spec: { class: cls, tasksMax: Number(tasks), config: rest },
+  };
+}
+
+/** The Debezium Cassandra agent's properties, in sections. */
+export function cassandraProperties(c: CdcConnector, config: PlatformConfig): Array<{ comment: string; entries: Array<[string, string]> }> {
+  const cas = config.debezium.cassandra;
+  const excluded = excludedColumns(c);
+  return [
+    {
+      comment: `Debezium Cassandra agent ${c.name}: run one per Cassandra node, beside the node.`,
+      entries: [
+        ['topic.prefix', c.topicPrefix],
+        ['schema.name.adjustment.mode', 'avro'],
+        ['snapshot.mode', config.debezium.snapshotMode === 'initial' ? 'initial' : 'always'],
+        ['snapshot.consistency', 'LOCAL_QUORUM'],
+        ['http.port', '8000'],
+      ],
+    },
+    {
+      comment: 'The node: its cassandra.yaml, the driver settings, and the agent\'s working directories.',
+      entries: [
+        ['cassandra.config', cas.cassandraYaml],
+        ['cassandra.driver.config.file', `${cas.configDir}/application.conf`],
+        ['commit.log.relocation.dir', `${cas.workDir}/relocation`],
+        ['offset.backing.store.dir', `${cas.workDir}/offsets`],
+        ['commit.log.real.time.processing.enabled', 'true'],
+        ['commit.log.transfer.class', 'io.debezium.connector.cassandra.BlackHoleCommitLogTransfer'],
+      ],
+    },
+    {
+      comment: 'What is captured. Decimals as exact strings (double would lose cents).',
+      entries: [
+        ['decimal.handling.mode', 'string'],
+        ['tombstones.on.delete', 'false'],
+        ...(excluded.length ? ([['field.exclude.list', excluded.join(',')]] as Array<[string, string]>) : []),
+      ],
+    },
+    {
+      comment: 'JSON, not Avro: Cassandra cell structs share one Avro name, which AvroConverter cannot serialize\nfor tables with columns of different types (DBZ-7554).',
+      entries: [
+        ['key.converter', JSON_CONVERTER],
+        ['key.converter.schemas.enable', 'false'],
+        ['value.converter', JSON_CONVERTER],
+        ['value.converter.schemas.enable', 'false'],
+      ],
+    },
+    {
+      comment: 'The agent produces to Kafka itself.',
+      entries: [
+        ['kafka.producer.bootstrap.servers', config.kafka.bootstrapServers],
+        ['kafka.producer.acks', 'all'],
+        ['kafka.producer.enable.idempotence', 'true'],
+        ['kafka.producer.compression.type', config.kafka.topicDefaults.compression === 'producer' || config.kafka.topicDefaults.compression === 'uncompressed' ? 'none' : config.kafka.topicDefaults.compression],
+      ],
+    },
+  ];
+}
+
+function json(v: unknown): string {
+  return JSON.stringify(v, null, 2) + '\n';
+}
+
+function relationalFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
+  const config = ctx.config;
+  const sources = [...new Set(c.datasets.map((d) => d.contract.file))];
+  const cfg = connectorConfig(c, config);
+  const dir = c.name;
+  const files: OutputFile[] = [
+    { path: `${dir}/connector.json`, content: json({ name: c.name, config: cfg }), kind: 'json', sources },
+    { path: `${dir}/config.json`, content: json({ name: c.name, ...cfg }), kind: 'json', sources },
+    { path: `${dir}/kafkaconnector.yaml`, content: stringify(kafkaConnector(c, cfg, config), { lineWidth: 0 }), kind: 'yaml', sources },
+  ];
+  const user = config.debezium.user;
+  const topics = c.datasets.map((ds) => `\`${topicOf(ds, config)}\``).join(', ');
+  const apply = [
+    `1. Apply the KafkaTopic resources in \`generated/kafka/topics/\` first, so the connector never lets the broker auto-create a topic with default settings.`,
+  ];
+  if (c.kind === 'postgres') {
+    const schemas = [...new Set(c.datasets.map((ds) => ds.source!.schema!))].sort();
+    const tables = c.datasets.map((ds) => `${quotePg(ds.source!.schema!)}.${quotePg(ds.source!.table)}`);
+    files.push({
+      path: `${dir}/prerequisites.sql`,
+      content: ctx.template('debezium/postgres-prerequisites.sql')({
+        connector: c.name,
+        database: c.database,
+        slot: c.slot,
+        user,
+        userIdent: quotePg(user),
+        databaseIdent: quotePg(c.database),
+        schemas: schemas.map(quotePg),
+        tables,
+        createPublication: config.debezium.publicationAutocreateMode === 'disabled',
+        publication: c.publication,
+        publicationIdent: quotePg(c.publication!),
+        tableList: tables.join(', '),
+        groupIdent: quotePg(`${c.slot}_owners`),
+      }),
+      kind: 'sql',
+      sources,
+    });
+    const senders = Math.max(4, c.datasets.length + 2);
+    files.push({
+      path: `${dir}/postgresql.conf`,
+      content: [
+        'Logical decoding for Debezium (pgoutput). Restart PostgreSQL after changing wal_level.',
+        '',
+        'wal_level = logical',
+        `max_wal_senders = ${senders}        # at least one per connector, plus physical replicas`,
+        `max_replication_slots = ${senders}  # at least one per connector`,
+      ]
+        .map((l) => (l && !l.includes('=') ? `# ${l}` : l))
+        .join('\n'),
+      kind: 'conf',
+      sources,
+    });
+    apply.push(
+      '2. Set `postgresql.conf` (wal_level = logical) and restart; allow the connector in `pg_hba.conf`.',
+      `3. Run \`prerequisites.sql\` as a superuser: role \`${user}\`, grants, \`REPLICA IDENTITY FULL\`, and the publication \`${c.publication}\`, which must exist before the slot \`${c.slot}\`.`,
+    );
+  } else {
+    files.push({
+      path: `${dir}/prerequisites.sql`,
+      content: ctx.template('debezium/mysql-prerequisites.sql')({ connector: c.name, database: c.database, userAccount: `${mysqlString(user)}@${mysqlString('%')}` }),
+      kind: 'sql',
+      sources,
+    });
+    files.push({
+      path: `${dir}/mysqld.cnf`,
+      content: [
+        '# Row-based binlog with full row images, as Debezium needs. Restart MySQL after changing it.',
+        '[mysqld]',
+        `server-id = 1                      # unique per server; the connector uses ${c.serverId}`,
+        'log_bin = mysql-bin',
+        'binlog_format = ROW',
+        'binlog_row_image = FULL',
+        'binlog_expire_logs_seconds = 864000  # keep binlogs longer than the longest connector outage',
+        'gtid_mode = ON',
+        'enforce_gtid_consistency = ON',
+      ].join('\n'),
+      kind: 'conf',
+      sources,
+    });
+    apply.push('2. Set `mysqld.cnf` (row-based binlog, GTIDs) and restart MySQL.', `3. Run \`prerequisites.sql\`, then set the password of \`${user}\` and unlock it.`);
+  }
+  apply.push(
+    `4. Store the password under the key \`${c.name}.password\` in \`${config.connect.secretsFile}\` on the Connect workers, whose config must enable the provider: \`config.providers=file\` and \`config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\`.`,
+    `5. Create the connector: \`kubectl apply -f kafkaconnector.yaml\` (Strimzi, with \`strimzi.io/use-connector-resources: "true"\` on the KafkaConnect), or \`curl -X POST -H 'Content-Type: application/json' --data @connector.json ${config.connect.url}/connectors\`, or to update: \`curl -X PUT -H 'Content-Type: application/json' --data @config.json ${config.connect.url}/connectors/${c.name}/config\`.`,
+    `6. Register the Avro subjects of ${topics} with the compatibility levels in \`generated/avro/subjects.json\` before the first event, so the level applies from version 1.`,
+  );
+  files.push({
+    path: `${dir}/README.md`,
+    content: ctx.template('debezium/README.md')({
+      connector: c.name,
+      kindName: c.kind === 'postgres' ? 'PostgreSQL database' : 'MySQL database',
+      database: c.database,
+      host: c.host,
+      port: c.port,
+      datasetList: c.datasets.map((ds) => `\`${tableId(ds)}\` → topic \`${topicOf(ds, config)}\``).join(', '),
+      steps: apply,
+    }),
+    kind: 'md',
+    sources,
+  });
+  return files;
+}
+
+function cassandraFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
+  const config = ctx.config;
+  const sources = [...new Set(c.datasets.map((d) => d.contract.file))];
+  const src = c.datasets[0]!.source!;
+  const dc = src.cassandra?.datacenter ?? Object.keys(src.cassandra?.replication ?? {}).find((k) => k !== 'class') ?? 'datacenter1';
+  const cas = config.debezium.cassandra;
+  return [
+    { path: `${c.name}/${c.name}.properties`, content: toProperties(cassandraProperties(c, config)), kind: 'properties', sources },
+    { path: `${c.name}/application.conf`, content: ctx.template('debezium/application.conf')({ connector: c.name, port: c.port, datacenter: dc }), kind: 'conf', sources },
+    {
+      path: `${c.name}/cassandra.yaml`,
+      content: stringify({ cdc_enabled: true, cdc_raw_directory: '/var/lib/cassandra/cdc_raw' }),
+      kind: 'yaml',
+      sources,
+    },
+    {
+      path: `${c.name}/README.md`,
+      content: ctx.template('debezium/README.md')({
+        connector: c.name,
+        kindName: 'Cassandra keyspace',
+        database: c.database,
+        host: c.host,
+        port: c.port,
+        datasetList: c.datasets.map((ds) => `\`${tableId(ds)}\` → topic \`${topicOf(ds, config)}\``).join(', '),
+        steps: [
+          '1. Merge `cassandra.yaml` into every node\'s cassandra.yaml (`cdc_enabled: true`) and restart the nodes one by one.',
+          '2. Create the table with `cdc = true`: `generated/cassandra/` does (or `ALTER TABLE … WITH cdc = true`).',
+          '3. Apply the KafkaTopic resources in `generated/kafka/topics/`.',
+          `4. On every node, install the Debezium Cassandra agent with \`${c.name}.properties\` and \`application.conf\` under \`${cas.configDir}/\`, create \`${cas.workDir}/\`, set \`CASSANDRA_USERNAME\` and \`CASSANDRA_PASSWORD\` in the agent's environment, and start it: \`java -jar debezium-connector-cassandra-4-<version>-jar-with-dependencies.jar ${cas.configDir}/${c.name}.properties\`.`,
+          '5. Watch the agent: if it stops, `cdc_raw` fills up and Cassandra rejects writes to CDC tables once `cdc_total_space` is reached.',
+          '6. Events are JSON (Kafka JsonConverter, schemas disabled), not Avro: every Cassandra cell is a struct with one shared Avro name, which breaks AvroConverter on tables with columns of different types (DBZ-7554). Their JSON Schemas are in `generated/avro/`.',
+        ],
+      }),
+      kind: 'md',
+      sources,
+    },
+  ];
+}
+
+export const debeziumTarget: Target = {
+  id: 'debezium',
+  description: 'Debezium connectors: Kafka Connect payloads and Strimzi KafkaConnectors (PostgreSQL, MySQL), Cassandra agent properties, source prerequisites',
+  run(model, ctx) {
+    const diagnostics = model.datasets.filter((ds) => !ds.source || !ds.cdc.enabled).map((ds) => skipped('debezium', ds, ds.source ? 'CDC is disabled for it' : 'it has no database source'));
+    const files = cdcConnectors(model.datasets, ctx.config).flatMap((c) => (c.kind === 'cassandra' ? cassandraFiles(c, ctx) : relationalFiles(c, ctx)));
+    return { files, diagnostics };
+  },
+};

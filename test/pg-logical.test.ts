@@ -1,0 +1,96 @@
+/**
+ * The Debezium prerequisites on a real PostgreSQL with wal_level=logical: the generated prerequisites.sql runs
+ * through psql as a DBA would run it; the generated role creates a pgoutput slot with the generated slot name;
+ * an INSERT, an UPDATE and a DELETE on users come through the generated publication, with full before-images.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { generateFrom } from './helpers/generate.js';
+import { startPg, type PgCluster } from './helpers/pg.js';
+
+let cluster: PgCluster;
+let admin: pg.Client;
+let cfg: Record<string, string>;
+let files: Map<string, string>;
+
+beforeAll(async () => {
+  files = (await generateFrom()).files;
+  cfg = JSON.parse(files.get('debezium/ridehailing-postgres-app/connector.json')!).config;
+  cluster = await startPg({ wal_level: 'logical', max_replication_slots: '4', max_wal_senders: '4' });
+  const root = await cluster.client();
+  await root.query('CREATE DATABASE app');
+  await root.end();
+  admin = await cluster.client('app');
+  await admin.query(files.get('postgres/users.sql')!);
+});
+
+afterAll(async () => {
+  await admin?.end();
+  cluster?.stop();
+});
+
+/** pgoutput messages: the first byte is the type (B begin, R relation, I insert, U update, D delete, C commit). */
+function decode(rows: Array<{ data: Buffer }>) {
+  return rows.map(({ data }) => {
+    const type = String.fromCharCode(data[0]!);
+    if (type === 'R') {
+      // R, int32 relid, namespace\0, name\0, …
+      const rest = data.subarray(5);
+      const ns = rest.subarray(0, rest.indexOf(0)).toString();
+      const after = rest.subarray(rest.indexOf(0) + 1);
+      return { type, relation: `${ns}.${after.subarray(0, after.indexOf(0)).toString()}` };
+    }
+    // U/D: type, int32 relid, then 'O' (old tuple, REPLICA IDENTITY FULL) or 'K' (key only) or 'N'
+    return { type, tuple: type === 'U' || type === 'D' ? String.fromCharCode(data[5]!) : undefined };
+  });
+}
+
+describe('Debezium PostgreSQL prerequisites on a real server', () => {
+  it('run through psql as written, with the password as a psql variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-prereq-'));
+    const file = join(dir, 'prerequisites.sql');
+    writeFileSync(file, files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!);
+    const r = spawnSync(join(cluster.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', 'app', '-v', 'ON_ERROR_STOP=1', '-v', 'debezium_password=s3cret-from-vault', '-f', file], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
+  it('leave the role without superuser, with replication, and the table with REPLICA IDENTITY FULL', async () => {
+    const role = await admin.query(`SELECT rolsuper, rolreplication, rolcanlogin FROM pg_roles WHERE rolname = $1`, [cfg['database.user']]);
+    expect(role.rows[0]).toEqual({ rolsuper: false, rolreplication: true, rolcanlogin: true });
+    const ident = await admin.query(`SELECT relreplident FROM pg_class WHERE oid = 'public.users'::regclass`);
+    expect(ident.rows[0].relreplident).toBe('f');
+    const pub = await admin.query(`SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = $1`, [cfg['publication.name']]);
+    expect(pub.rows).toEqual([{ schemaname: 'public', tablename: 'users' }]);
+  });
+
+  it('stream an INSERT, an UPDATE and a DELETE through a pgoutput slot and the publication', async () => {
+    const dbz = await cluster.client('app', cfg['database.user'], 's3cret-from-vault');
+    try {
+      // what Debezium does at start: the slot, created by the connector's own role
+      await dbz.query(`SELECT * FROM pg_create_logical_replication_slot($1, $2)`, [cfg['slot.name'], cfg['plugin.name']]);
+      await dbz.query('SELECT count(*) FROM public.users'); // the snapshot's SELECT grant
+      await admin.query('CREATE TABLE public.not_captured (id int PRIMARY KEY)');
+      await admin.query(
+        `INSERT INTO public.users (user_id, full_name, email, phone, document_number, birth_date, city, state, user_type, status, created_at, updated_at)
+         VALUES ('8f14e45f-ceea-4e1a-9c6a-3f1c2b7d9a10', 'Maria da Silva', 'maria@example.com', '+5511987654321', '52998224725', '1990-04-17', 'São Paulo', 'SP', 'rider', 'active', now(), now())`,
+      );
+      await admin.query('INSERT INTO public.not_captured VALUES (1)');
+      await admin.query(`UPDATE public.users SET status = 'suspended' WHERE user_id = '8f14e45f-ceea-4e1a-9c6a-3f1c2b7d9a10'`);
+      await admin.query(`DELETE FROM public.users WHERE user_id = '8f14e45f-ceea-4e1a-9c6a-3f1c2b7d9a10'`);
+      const r = await dbz.query(`SELECT data FROM pg_logical_slot_peek_binary_changes($1, NULL, NULL, 'proto_version', '1', 'publication_names', $2)`, [cfg['slot.name'], cfg['publication.name']]);
+      const msgs = decode(r.rows);
+      const dml = msgs.filter((m) => 'IUD'.includes(m.type));
+      expect(dml.map((m) => m.type)).toEqual(['I', 'U', 'D']);
+      expect(msgs.filter((m) => m.type === 'R').map((m) => m.relation)).toEqual(expect.arrayContaining(['public.users']));
+      expect(msgs.some((m) => m.relation === 'public.not_captured')).toBe(false);
+      // REPLICA IDENTITY FULL: UPDATE and DELETE carry the whole old row ('O'), not just the key ('K')
+      expect(dml.filter((m) => m.type !== 'I').map((m) => m.tuple)).toEqual(['O', 'O']);
+    } finally {
+      await dbz.end();
+    }
+  });
+});
