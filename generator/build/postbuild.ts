@@ -1,9 +1,11 @@
 /**
- * Build step: compiles contractgen's JSON Schemas to standalone validation code with Ajv, so `contractgen lint`
- * does not pay Ajv's compile time (about 400 ms for the ODCS schema) on every run. Writes
- * dist/validate/compiled/<kind>.cjs next to schema-check.js, which loads them when present.
+ * Build step after tsc:
+ * - compiles contractgen's JSON Schemas to standalone validation code with Ajv, so `contractgen lint` does not
+ *   pay Ajv's compile time (about 400 ms for the ODCS schema) on every run: dist/validate/compiled/<kind>.cjs,
+ *   next to schema-check.js, which loads them when present;
+ * - marks the bins executable: a rebuild recreates them without the bit, and `npx generate` runs the file itself.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,3 +32,5 @@ for (const [kind, schema, Ctor] of [
   const code = standalone(ajv, ajv.compile(schema));
   writeFileSync(join(out, `${kind}.cjs`), `// Generated at build time from generator/validate/schemas/${kind}.ts. DO NOT EDIT.\n${code}\n`);
 }
+
+for (const bin of ['contractgen.js', 'generate.js']) chmodSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'cli', bin), 0o755);
