@@ -7,11 +7,14 @@ import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { isSafeRelativePath } from '../generator/emit/emit.js';
 import { safeJoin, writeSink } from '../generator/sink/sink.js';
 import { bin, cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
 import { ROOT } from './helpers/reference.js';
+
+const require = createRequire(import.meta.url);
 
 /** A scratch project: the shipped contracts and config, no output yet. */
 function project(): string {
@@ -200,5 +203,22 @@ describe('write sink', () => {
     expect(r.stderr).toMatch(/symlink/);
     expect(readdirSync(outside)).toEqual([]);
     expect(lstatSync(join(dir, 'generated', 'postgres')).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('bins', () => {
+  it('are executable after a build, so `npx generate` and `npx contractgen` run them directly', () => {
+    for (const b of ['contractgen.js', 'generate.js']) {
+      const mode = lstatSync(join(ROOT, 'dist', 'cli', b)).mode;
+      expect(mode & 0o111, b).toBe(0o111);
+      expect(readFileSync(join(ROOT, 'dist', 'cli', b), 'utf8').startsWith('#!/usr/bin/env node\n'), b).toBe(true);
+    }
+  });
+
+  it('`generate` is `contractgen generate`', () => {
+    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+    const r = spawnSync(join(ROOT, 'dist', 'cli', 'generate.js'), ['--check'], { cwd: ROOT, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/generated\/ is up to date/);
   });
 });

@@ -20,7 +20,7 @@ export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: tr
 
 /**
  * The validator for a schema kind: the standalone code compiled at build time (dist/validate/compiled, see
- * generator/build/compile-validators.ts) when it exists, else compiled now. Ajv draft 2019-09 for ODCS (it
+ * generator/build/postbuild.ts) when it exists, else compiled now. Ajv draft 2019-09 for ODCS (it
  * relies on unevaluatedProperties), draft-07 for the others.
  */
 export function validator(kind: SchemaKind, mode: 'auto' | 'runtime' = 'auto'): ValidateFunction {
