@@ -140,14 +140,7 @@ describe('semantic rules', () => {
   });
 
   it('SECRET_LITERAL: literal credentials anywhere, references allowed', () => {
-    const secret = `servers:
-  - server: db
-    type: postgres
-    host: db
-    port: 5432
-    database: app
-    schema: public
-    customProperties:
+    const secret = `${PG}    customProperties:
       - {property: password, value: hunter2}
       - {property: apiToken, value: "\${env:API_TOKEN}"}
 `;

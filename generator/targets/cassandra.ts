@@ -3,7 +3,7 @@ import { quoteCql, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader, lineComment, tableComment } from './sql-common.js';
-import { skipped, type Target } from './target.js';
+import { bySource, skipped, type Target } from './target.js';
 
 /** A CQL map literal: {'class': 'NetworkTopologyStrategy', 'dc1': 3}. Values are quoted strings or numbers. */
 export function cqlMap(m: Record<string, string | number>): string {
@@ -17,13 +17,8 @@ export const cassandraTarget: Target = {
   description: 'Cassandra CQL: keyspace and table with partition and clustering keys and cdc = true, per Cassandra-sourced dataset',
   run(model, ctx) {
     const files = [];
-    const diagnostics = [];
-    for (const ds of model.datasets) {
-      const src = ds.source;
-      if (src?.kind !== 'cassandra') {
-        diagnostics.push(skipped('cassandra', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
-        continue;
-      }
+    const { datasets, diagnostics } = bySource('cassandra', model, 'cassandra');
+    for (const { ds, src } of datasets) {
       const key = ds.cassandraKey;
       if (!key) {
         diagnostics.push(skipped('cassandra', ds, 'it has no primary key'));

@@ -4,7 +4,7 @@ import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, constraintName, datasetHeader, fieldChecks, inline, sqlDefault, tableComment, type SqlDialect } from './sql-common.js';
-import { skipped, type Target } from './target.js';
+import { bySource, type Target } from './target.js';
 
 export const mysqlDialect: SqlDialect = {
   name: 'mysql',
@@ -23,13 +23,8 @@ export const mysqlTarget: Target = {
   run(model, ctx) {
     const d = mysqlDialect;
     const files = [];
-    const diagnostics = [];
-    for (const ds of model.datasets) {
-      const src = ds.source;
-      if (src?.kind !== 'mysql') {
-        diagnostics.push(skipped('mysql', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
-        continue;
-      }
+    const { datasets, diagnostics } = bySource('mysql', model, 'mysql');
+    for (const { ds, src } of datasets) {
       const qualified = `${d.ident(src.database)}.${d.ident(ds.table)}`;
       const byName = new Map(ds.fields.map((f) => [f.name, f]));
       const lines: string[] = [];

@@ -4,7 +4,7 @@ import { PG_MAX_IDENT, quotePg, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, constraintName, datasetHeader, fieldChecks, inline, sqlDefault, tableComment, type SqlDialect } from './sql-common.js';
-import { skipped, type Target } from './target.js';
+import { bySource, type Target } from './target.js';
 
 export const pgDialect: SqlDialect = {
   name: 'postgres',
@@ -23,13 +23,8 @@ export const postgresTarget: Target = {
   run(model, ctx) {
     const d = pgDialect;
     const files = [];
-    const diagnostics = [];
-    for (const ds of model.datasets) {
-      const src = ds.source;
-      if (src?.kind !== 'postgres') {
-        diagnostics.push(skipped('postgres', ds, src ? `its source is ${src.kind}` : 'it has no database source'));
-        continue;
-      }
+    const { datasets, diagnostics } = bySource('postgres', model, 'postgres');
+    for (const { ds, src } of datasets) {
       const schema = src.schema ?? ctx.config.postgres.defaultSchema;
       const qualified = `${d.ident(schema)}.${d.ident(ds.table)}`;
       const lines: string[] = [];

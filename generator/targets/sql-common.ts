@@ -95,10 +95,6 @@ export function tableComment(ds: Dataset): string | undefined {
   return text || owner ? `${text ?? ''}${owner}`.trim() : undefined;
 }
 
-/** Datasets bound to a source of `kind`, by name. */
-export function datasetsOf(datasets: readonly Dataset[], kind: 'postgres' | 'mysql' | 'cassandra'): Dataset[] {
-  return datasets.filter((d) => d.source?.kind === kind);
-}
 
 export function typeOf(target: 'postgres' | 'mysql' | 'cql', f: Field): string {
   return mapType(f.type)[target];

@@ -4,7 +4,7 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics.js';
-import type { Dataset, Model } from '../model/ir.js';
+import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
 
 export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text';
 
@@ -39,4 +39,15 @@ export interface Target {
 /** The info diagnostic a target gives when it skips a dataset that lacks what it needs. */
 export function skipped(target: string, ds: Dataset, why: string): Diagnostic {
   return { file: ds.at.file, line: ds.at.line, col: ds.at.col, severity: 'info', rule: 'TARGET_SKIPPED', message: `${target}: skipped "${ds.name}": ${why}` };
+}
+
+/** The datasets whose source is `kind`, each with its source; an info diagnostic for every other dataset. */
+export function bySource(target: string, model: Model, kind: SourceKind): { datasets: Array<{ ds: Dataset; src: SourceBinding }>; diagnostics: Diagnostic[] } {
+  const datasets: Array<{ ds: Dataset; src: SourceBinding }> = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const ds of model.datasets) {
+    if (ds.source?.kind === kind) datasets.push({ ds, src: ds.source });
+    else diagnostics.push(skipped(target, ds, ds.source ? `its source is ${ds.source.kind}` : 'it has no database source'));
+  }
+  return { datasets, diagnostics };
 }
