@@ -42,8 +42,12 @@ export function loadConfig(cwd: string, configPath: string | undefined, explicit
     if (explicit) throw new UsageError(`config file not found: ${configPath}`);
     return { config: DEFAULT_CONFIG, diagnostics: [] };
   }
-  const file = displayPath(cwd, abs);
-  const { doc, diagnostics } = loadYaml(file, readFileSync(abs, 'utf8'));
+  return loadConfigText(displayPath(cwd, abs), readFileSync(abs, 'utf8'));
+}
+
+/** Parses and validates a config file's text. */
+export function loadConfigText(file: string, text: string): { config: PlatformConfig; diagnostics: Diagnostic[] } {
+  const { doc, diagnostics } = loadYaml(file, text);
   if (!doc) return { config: DEFAULT_CONFIG, diagnostics };
   const schemaDiags = checkSchema('config', doc);
   const secretDiags = scanSecrets(doc);
@@ -79,19 +83,20 @@ export function loadContract(file: string, text: string): { datasets: Dataset[];
   }
 }
 
-export function analyze(opts: AnalyzeOptions): Analysis {
-  const { config, diagnostics: configDiags } = loadConfig(opts.cwd, opts.configPath, opts.configExplicit ?? false);
-  const configErrors = hasErrors(configDiags);
-  const diagnostics: Diagnostic[] = [...configDiags];
+/** A contract to analyze: its display path and its text (undefined when it was too large to read). */
+export interface ContractSource {
+  file: string;
+  text?: string;
+  size?: number;
+}
+
+/** The analysis of contracts already in memory (from disk, or from a git revision). */
+export function analyzeSources(sources: readonly ContractSource[], config: PlatformConfig): { model: Model; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
   const datasets: Dataset[] = [];
-  const absFiles = discover(opts.cwd, opts.contracts);
-  const files: string[] = [];
-  for (const abs of absFiles) {
-    const file = displayPath(opts.cwd, abs);
-    files.push(file);
-    const { text, tooLarge } = readLimited(abs);
-    if (text === undefined) {
-      diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'INPUT_TOO_LARGE', message: `contract is ${tooLarge} bytes; the limit is ${MAX_CONTRACT_BYTES}` });
+  for (const { file, text, size } of sources) {
+    if (text === undefined || text.length > MAX_CONTRACT_BYTES) {
+      diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'INPUT_TOO_LARGE', message: `contract is ${size ?? text?.length} bytes; the limit is ${MAX_CONTRACT_BYTES}` });
       continue;
     }
     const r = loadContract(file, text);
@@ -100,5 +105,19 @@ export function analyze(opts: AnalyzeOptions): Analysis {
   }
   datasets.sort((a, b) => cmp(a.name, b.name) || cmp(a.contract.file, b.contract.file));
   diagnostics.push(...checkRules(datasets, config));
-  return { model: { datasets }, config, diagnostics, files, configErrors };
+  return { model: { datasets }, diagnostics };
+}
+
+export function readSources(cwd: string, contracts: readonly string[]): ContractSource[] {
+  return discover(cwd, contracts).map((abs) => {
+    const { text, tooLarge } = readLimited(abs);
+    return { file: displayPath(cwd, abs), ...(text !== undefined ? { text } : { size: tooLarge }) };
+  });
+}
+
+export function analyze(opts: AnalyzeOptions): Analysis {
+  const { config, diagnostics: configDiags } = loadConfig(opts.cwd, opts.configPath, opts.configExplicit ?? false);
+  const sources = readSources(opts.cwd, opts.contracts);
+  const r = analyzeSources(sources, config);
+  return { model: r.model, config, diagnostics: [...configDiags, ...r.diagnostics], files: sources.map((s) => s.file), configErrors: hasErrors(configDiags) };
 }

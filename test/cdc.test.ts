@@ -45,14 +45,17 @@ function debeziumProps(kind: 'postgres' | 'mysql' | 'cassandra'): Map<string, st
   return new Map(lines.slice(1).map((l) => l.split('\t')).map((c) => [c[0]!, c[enumCol] ? c[enumCol]!.split('|') : []]));
 }
 const framework = () => new Set(readFileSync(reference('kafka/kafka-connect-framework-properties.txt').path, 'utf8').trim().split('\n'));
-/** Documented pass-through prefixes: converter settings and the Cassandra agent's producer settings. */
-const PREFIXES = ['key.converter.', 'value.converter.', 'kafka.producer.'];
+/**
+ * Documented pass-through prefixes: converter settings everywhere; SMT settings (`transforms.<alias>.*`) on Kafka
+ * Connect only; producer settings on the Cassandra agent only (it is not a Kafka Connect worker).
+ */
+const PREFIXES = { postgres: ['key.converter.', 'value.converter.', 'transforms.'], mysql: ['key.converter.', 'value.converter.', 'transforms.'], cassandra: ['key.converter.', 'value.converter.', 'kafka.producer.'] };
 
 function checkNames(cfg: Record<string, string>, kind: 'postgres' | 'mysql' | 'cassandra') {
   const dbz = debeziumProps(kind);
   const fw = kind === 'cassandra' ? new Set<string>() : framework();
   for (const [k, v] of Object.entries(cfg)) {
-    const known = dbz.has(k) || fw.has(k) || PREFIXES.some((p) => k.startsWith(p) && (kind === 'cassandra' || p !== 'kafka.producer.'));
+    const known = dbz.has(k) || fw.has(k) || PREFIXES[kind].some((p) => k.startsWith(p));
     expect(known, `${kind}: unknown property ${k}`).toBe(true);
     const allowed = dbz.get(k) ?? [];
     if (allowed.length) expect(allowed.map((a) => a.toLowerCase()), `${k}=${v}`).toContain(v.toLowerCase());

@@ -20,6 +20,10 @@ describe('README', () => {
   it('documents every target', () => {
     for (const t of TARGETS) expect(readme, t.id).toContain(`| \`${t.id}\` |`);
   });
+  it('documents the breaking-change rules command and the CI wiring', () => {
+    expect(readme).toContain('contractgen breaking --against');
+    expect(readme).toContain('--list-rules');
+  });
   it('documents every semantic rule or its family', () => {
     for (const r of RULES) {
       const family = r.id.split('_')[0];
@@ -27,6 +31,6 @@ describe('README', () => {
     }
   });
   it('documents every command and flag of --help', async () => {
-    for (const w of ['generate', 'lint', 'convert', 'targets', 'rules', '--contracts', '--config', '--out', '--target', '--check', '--print', '--format', '--verbose', '--version', 'NO_COLOR']) expect(readme, w).toContain(w);
+    for (const w of ['generate', 'lint', 'convert', 'breaking', 'changelog', '--against', '--list-rules', 'targets', 'rules', '--contracts', '--config', '--out', '--target', '--check', '--print', '--format', '--verbose', '--version', 'NO_COLOR']) expect(readme, w).toContain(w);
   });
 });

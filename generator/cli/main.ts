@@ -31,6 +31,8 @@ Usage:
   contractgen generate [--contracts DIR|FILE]... [--config FILE] [--out DIR] [--target ID]... [--check | --print]
   contractgen lint [PATH...] [--config FILE]
   contractgen convert FILE
+  contractgen breaking --against REF|DIR|FILE [--against …] [--contracts DIR|FILE]... [--list-rules]
+  contractgen changelog --against REF|DIR|FILE [--contracts DIR|FILE]... [--out FILE]
   contractgen targets
   contractgen rules
   contractgen --help | --version
@@ -41,6 +43,11 @@ Commands:
              exits 1 on drift. --print writes the files to stdout instead.
   lint       Validate contracts (schema + semantic rules) without generating. The pre-commit entry point.
   convert    Print a Data Contract Specification (DCS 1.x) contract in its ODCS v3.1.0 form.
+  breaking   Compare the contracts with an older version (a git revision, read without a checkout, or a
+             directory or file) and report changes that break consumers, with stable rule IDs; exits 1 on
+             errors. A breaking change needs a major version bump. Repeat --against with older versions for
+             the *_TRANSITIVE compatibility levels. --list-rules lists the rules.
+  changelog  The same comparison as a Markdown changelog on stdout (or --out FILE).
   targets    List the targets and what each generates.
   rules      List every diagnostic rule ID with its severity.
 
@@ -49,6 +56,7 @@ Options:
   --config FILE          platform config (default: contractgen.config.yaml, if present)
   --out DIR              output directory (default: generated/)
   --target ID            only this target; repeatable (default: all)
+  --against REF|PATH     breaking/changelog: the older contracts (git revision, directory or file)
   --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations)
   --verbose              also print info diagnostics (skipped targets …)
   --help, -h             this help
@@ -113,6 +121,9 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return lintCmd(rest, io);
     case 'convert':
       return convertCmd(rest, io);
+    case 'breaking':
+    case 'changelog':
+      return compareCmd(cmd, rest, io);
     case 'targets':
       return targetsCmd(rest, io);
     case 'rules':
@@ -251,4 +262,78 @@ async function rulesCmd(io: Io): Promise<number> {
   const w = Math.max(...RULES.map((r) => r.id.length));
   io.stdout(RULES.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
   return 0;
+}
+
+async function compareCmd(cmd: 'breaking' | 'changelog', args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, {
+    contracts: { type: 'string', multiple: true },
+    config: { type: 'string' },
+    against: { type: 'string', multiple: true },
+    'list-rules': { type: 'boolean' },
+    out: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const { BREAKING_RULES } = await import('../breaking/rules.js');
+  if (values['list-rules']) {
+    const w = Math.max(...BREAKING_RULES.map((r) => r.id.length));
+    io.stdout(BREAKING_RULES.map((r) => `${r.id.padEnd(w)}  ${r.category.padEnd(15)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
+    return 0;
+  }
+  const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
+  const against = (values.against as string[] | undefined) ?? [];
+  if (against.length === 0) throw new UsageError(`${cmd} needs --against <git revision | directory | file>`);
+  const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const paths = contracts.length ? contracts : ['contracts'];
+  const [{ analyze, analyzeSources, readSources, loadConfigText }, { diffModels }, git, fmt, { existsSync }] = await Promise.all([
+    import('../analyze.js'),
+    import('../breaking/diff.js'),
+    import('../breaking/git.js'),
+    import('../breaking/format.js'),
+    import('node:fs'),
+  ]);
+  const configPath = (values.config as string | undefined) ?? 'contractgen.config.yaml';
+  const now = analyze({ cwd: io.cwd, contracts: paths, configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
+  if (now.configErrors) {
+    report(io, now.diagnostics, c);
+    return 2;
+  }
+  if (hasErrors(now.diagnostics)) {
+    report(io, now.diagnostics, c);
+    if (c.format === 'text') io.stderr(`contractgen: the current contracts have errors; fix them before comparing\n`);
+    return 1;
+  }
+  const olds = against.map((a) => {
+    if (existsSync(resolve(io.cwd, a))) return { label: a, ...analyzeSources(readSources(io.cwd, [a]), now.config), config: now.config };
+    if (!git.isGitRef(io.cwd, a)) throw new UsageError(`--against ${a}: neither a file or directory nor a git revision`);
+    const side = git.readGitSide(io.cwd, a, paths, configPath);
+    const cfg = side.config ? loadConfigText(side.config.file, side.config.text) : { config: now.config, diagnostics: [] };
+    const config = hasErrors(cfg.diagnostics) ? now.config : cfg.config;
+    return { label: a, ...analyzeSources(side.sources, config), config };
+  });
+  // Problems of the old contracts are reported, but they do not fail the comparison.
+  const oldProblems = olds.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, severity: 'warning' as const, message: `(old contracts) ${d.message}` })));
+  if (oldProblems.length) report(io, oldProblems, c);
+  const [first, ...history] = olds;
+  const changes = diffModels({ model: first!.model, config: first!.config }, { model: now.model, config: now.config }, { history: history.map((h) => ({ model: h.model, config: h.config })), disabled: now.config.breaking.disabled });
+  if (cmd === 'changelog') {
+    const versions = new Map<string, { from?: string; to?: string; file?: string }>();
+    for (const d of first!.model.datasets) versions.set(d.name, { from: d.contract.version });
+    for (const d of now.model.datasets) versions.set(d.name, { ...versions.get(d.name), to: d.contract.version, file: d.contract.file });
+    const text = fmt.changelog(changes, first!.label, versions);
+    if (values.out) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(resolve(io.cwd, values.out as string), text);
+    } else io.stdout(text);
+    return 0;
+  }
+  const color = io.isTTY && !('NO_COLOR' in io.env) && c.format === 'text';
+  const text = fmt.formatChanges(changes, c.format, { color, verbose: c.verbose });
+  if (c.format === 'json') io.stdout(text);
+  else if (text) io.stderr(text);
+  const errors = changes.filter((x) => x.severity === 'error').length;
+  if (c.format === 'text') io.stderr(`contractgen: ${errors} breaking change${errors === 1 ? '' : 's'}, ${changes.length - errors} other change${changes.length - errors === 1 ? '' : 's'} against ${first!.label}\n`);
+  return errors ? 1 : 0;
 }

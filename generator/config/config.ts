@@ -4,6 +4,9 @@
  */
 import type { Diagnostic } from '../diagnostics.js';
 import type { LoadedYaml } from '../load/yaml.js';
+import { BREAKING_RULE } from '../breaking/rules.js';
+
+const knownBreakingRules = BREAKING_RULE;
 
 export interface PlatformConfig {
   version: 1;
@@ -31,6 +34,8 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
+  /** `contractgen breaking`: rule IDs switched off */
+  breaking: { disabled: string[] };
   debezium: {
     /** the database role / user Debezium connects as */
     user: string;
@@ -60,6 +65,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
+  breaking: { disabled: [] },
   debezium: {
     user: 'debezium',
     snapshotMode: 'initial',
@@ -89,5 +95,11 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
     const p = doc.pos(['kafka', 'topicDefaults', 'minInsyncReplicas']);
     diagnostics.push({ file: doc.file, ...p, severity: 'error', rule: 'CONFIG_VALUE', message: `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})` });
   }
+  config.breaking.disabled.forEach((id, i) => {
+    if (!knownBreakingRules.has(id)) {
+      const p = doc.pos(['breaking', 'disabled', i]);
+      diagnostics.push({ file: doc.file, ...p, severity: 'error', rule: 'CONFIG_VALUE', message: `unknown breaking-change rule ${id}; \`contractgen breaking --list-rules\` lists them` });
+    }
+  });
   return { config, diagnostics };
 }

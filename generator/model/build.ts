@@ -489,6 +489,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
         apiVersion,
         file: doc.file,
         format,
+        versionAt: ctx.ref(['version']),
       },
       owner,
       ...(source ? { source: { ...source, table } } : {}),

@@ -143,6 +143,8 @@ export interface Dataset {
     file: string;
     /** 'odcs' or, when converted, 'dcs' */
     format: 'odcs' | 'dcs';
+    /** where the contract's version is written */
+    versionAt: SourceRef;
   };
   owner: { team?: string; members: Array<{ username: string; name?: string; role?: string }> };
   source?: SourceBinding;

@@ -5,13 +5,39 @@
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from './ir.js';
 
-/** Debezium's DefaultTopicNamingStrategy: <topic.prefix>.<schema|database|keyspace>.<table>. */
-export function cdcTopic(ds: Dataset, config: PlatformConfig): string | undefined {
-  if (ds.kafka.topic) return ds.kafka.topic;
+/** The contract's major version (0 when it is not semver). */
+export function majorVersion(ds: Dataset): number {
+  const m = /^(\d+)\./.exec(ds.contract.version);
+  return m ? Number(m[1]) : 0;
+}
+
+/**
+ * Naming for new major versions: from 2.0.0 on, a contract's artifacts carry the major version, so the old and
+ * the new shape can live side by side while consumers migrate (topics `<topic>.v2`, lake tables `<name>_v2`).
+ */
+export function versionSuffix(ds: Dataset, sep: '.' | '_'): string {
+  const major = majorVersion(ds);
+  return major >= 2 ? `${sep}v${major}` : '';
+}
+
+/** The topic Debezium itself writes to: <topic.prefix>.<schema|database|keyspace>.<table> (its topic naming strategies). */
+export function debeziumTopic(ds: Dataset, config: PlatformConfig): string | undefined {
   const src = ds.source;
   if (!src || !ds.cdc.enabled) return undefined;
   const middle = src.kind === 'postgres' ? src.schema : src.database;
   return `${config.naming.topicPrefix}.${middle}.${src.table}`;
+}
+
+/**
+ * The CDC topic: the contract's override, else Debezium's name, with the major-version suffix for relational
+ * sources (routed there by a RegexRouter in the connector; the Cassandra agent has no transforms, so its
+ * topics keep Debezium's name).
+ */
+export function cdcTopic(ds: Dataset, config: PlatformConfig): string | undefined {
+  if (ds.kafka.topic) return ds.kafka.topic;
+  const t = debeziumTopic(ds, config);
+  if (t === undefined) return undefined;
+  return ds.source!.kind === 'cassandra' ? t : `${t}${versionSuffix(ds, '.')}`;
 }
 
 /** The physical table identity in its source system, case-folded the way the system folds unquoted names. */
@@ -23,10 +49,12 @@ export function sourceTableKey(ds: Dataset): string | undefined {
 
 /** Name of the dataset in the lake (trusted table, Unity Catalog, Trino, file names): lower snake case. */
 export function lakeName(ds: Dataset): string {
-  return ds.name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9_]+/g, '_')
-    .toLowerCase();
+  return (
+    ds.name
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9_]+/g, '_')
+      .toLowerCase() + versionSuffix(ds, '_')
+  );
 }
 
 /** Output file stem for per-dataset artifacts. */

@@ -11,6 +11,7 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import { cdcConnectors, subjects, topicOf, type CdcConnector } from '../model/cdc.js';
+import { debeziumTopic } from '../model/naming.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { mapType, type AvroSource, type AvroType, type JsonSchema } from '../model/types.js';
 import { skipped, type OutputFile, type Target } from './target.js';
@@ -103,7 +104,8 @@ export interface RelationalSchemas {
 export function relationalSchemas(ds: Dataset, config: PlatformConfig): RelationalSchemas {
   const src = ds.source!.kind as AvroSource;
   const topic = topicOf(ds, config);
-  const ns = avroAdjust(topic);
+  // Connect schema names come from the topic Debezium writes to, before any routing to a versioned topic.
+  const ns = avroAdjust(debeziumTopic(ds, config) ?? topic);
   const byName = new Map(ds.fields.map((f) => [f.name, f]));
   const captured = ds.fields.filter((f) => !f.cdcExcluded);
   const key = {

@@ -17,6 +17,7 @@ import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { toProperties } from '../emit/properties.js';
 import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
+import { debeziumTopic } from '../model/naming.js';
 import { quotePg, quoteMysql, mysqlString } from '../model/names.js';
 import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
 
@@ -46,6 +47,19 @@ export function connectorConfig(c: CdcConnector, config: PlatformConfig): Record
   const d = config.debezium;
   const tables = c.datasets.map(tableId);
   const excluded = excludedColumns(c);
+  // Versioned topics (contract major ≥ 2) and topic overrides: Kafka's RegexRouter renames Debezium's topic.
+  const routes = c.datasets
+    .map((ds) => ({ from: debeziumTopic(ds, config)!, to: topicOf(ds, config) }))
+    .filter((r) => r.from !== r.to);
+  const transforms: Record<string, string> = {};
+  if (routes.length) {
+    transforms.transforms = routes.map((_, i) => `route${i}`).join(',');
+    routes.forEach((r, i) => {
+      transforms[`transforms.route${i}.type`] = 'org.apache.kafka.connect.transforms.RegexRouter';
+      transforms[`transforms.route${i}.regex`] = exactRegexList([r.from]);
+      transforms[`transforms.route${i}.replacement`] = r.to;
+    });
+  }
   const common: Record<string, string> = {
     'tasks.max': '1',
     'database.hostname': c.host,
@@ -62,6 +76,7 @@ export function connectorConfig(c: CdcConnector, config: PlatformConfig): Record
     'tombstones.on.delete': 'true',
     'heartbeat.interval.ms': String(d.heartbeatIntervalMs),
     ...converters(config),
+    ...transforms,
   };
   if (c.kind === 'postgres') {
     return {
