@@ -34,6 +34,7 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
+  quality: { gxVersion: '1.x' | '0.18' };
   /** `contractgen breaking`: rule IDs switched off */
   breaking: { disabled: string[] };
   debezium: {
@@ -65,6 +66,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
+  quality: { gxVersion: '1.x' },
   breaking: { disabled: [] },
   debezium: {
     user: 'debezium',

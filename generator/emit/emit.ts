@@ -22,6 +22,7 @@ const COMMENT: Record<FileKind, ((s: string) => string) | undefined> = {
   text: (s) => `# ${s}`,
   json: undefined,
   avsc: undefined,
+  plain: undefined,
 };
 
 export function header(sources: readonly string[]): string {

@@ -61,3 +61,28 @@ export function lakeName(ds: Dataset): string {
 export function fileStem(ds: Dataset): string {
   return lakeName(ds);
 }
+
+/**
+ * The raw layer: one folder per CDC topic, written byte-exact by the sync as JSON lines
+ * `{"key": <base64|null>, "value": <base64|null>, "offset": n, "timestamp": ms, "headers": [...]}`
+ * (Aiven's jsonl output) under `dt=YYYY-MM-DD/hour=HH/`.
+ */
+export function rawLocation(ds: Dataset, config: PlatformConfig): string | undefined {
+  const topic = cdcTopic(ds, config);
+  return topic ? `s3a://${config.minio.buckets.raw}/${config.naming.rawPrefix}/${topic}/` : undefined;
+}
+
+/** The trusted layer: Parquet, partitioned as the contract says. */
+export function trustedLocation(ds: Dataset, config: PlatformConfig): string {
+  return `s3a://${config.minio.buckets.trusted}/${config.naming.trustedSchema}/${lakeName(ds)}/`;
+}
+
+/** Rows that break the contract, kept for inspection. */
+export function quarantineLocation(ds: Dataset, config: PlatformConfig): string {
+  return `s3a://${config.minio.buckets.quarantine}/${config.naming.trustedSchema}/${lakeName(ds)}/`;
+}
+
+/** The same location for S3 clients that want `s3://` (Unity Catalog, Airflow's S3 sensor). */
+export function s3Url(s3a: string): string {
+  return s3a.replace(/^s3a:\/\//, 's3://');
+}

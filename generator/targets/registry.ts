@@ -4,10 +4,13 @@ import { cassandraTarget } from './cassandra.js';
 import { debeziumTarget } from './debezium.js';
 import { kafkaTarget } from './kafka.js';
 import { mysqlTarget } from './mysql.js';
+import { parquetTarget } from './parquet.js';
 import { postgresTarget } from './postgres.js';
+import { qualityTarget } from './quality.js';
+import { trinoTarget } from './trino.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);

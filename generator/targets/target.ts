@@ -6,7 +6,7 @@ import type { PlatformConfig } from '../config/config.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
 
-export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text';
+export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text' | 'plain';
 
 export interface OutputFile {
   /** path relative to the target's directory, forward slashes */

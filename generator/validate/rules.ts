@@ -55,6 +55,7 @@ export const RULES: RuleDef[] = [
   { id: 'SECRET_LITERAL', severity: 'error', summary: 'A literal credential; reference it through ${env:…} or ${file:…} instead.' },
   { id: 'VERSION_SEMVER', severity: 'error', summary: 'The contract version is not semantic versioning (MAJOR.MINOR.PATCH).' },
   { id: 'CONFIG_VALUE', severity: 'error', summary: 'An inconsistent value in contractgen.config.yaml.' },
+  { id: 'QUALITY_UNTRANSLATED', severity: 'warning', summary: 'A quality rule that has no Great Expectations form (text rules, other engines, SQL that is not a row count).' },
   { id: 'OUTPUT_PATH', severity: 'error', summary: 'A target produced an output path that could leave the output directory.' },
   { id: 'TARGET_SKIPPED', severity: 'info', summary: 'A target skipped a dataset that lacks what it needs.' },
 ];

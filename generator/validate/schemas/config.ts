@@ -66,6 +66,7 @@ export const configSchema: S = {
         s3ConnId: str,
       }),
       postgres: obj({ defaultSchema: ident }),
+      quality: obj({ gxVersion: { enum: ['1.x', '0.18'] } }),
       breaking: obj({ disabled: { type: 'array', items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, uniqueItems: true } }),
       debezium: obj({
         user: ident,

@@ -1,0 +1,131 @@
+/**
+ * `trino` target: per dataset, the raw table (the CDC topic's JSON lines), the trusted table (Parquet on
+ * `s3a://`, partition columns last) and a view that hides personal data; plus the schemas and the partition
+ * refresh Airflow runs. Hive connector by default (Trino's Hive connector cannot create uuid, json or
+ * `timestamp with time zone` columns, so the type table gives it varchar and timestamp); Iceberg with
+ * `trino.tableFormat: iceberg`.
+ */
+import type { PlatformConfig } from '../config/config.js';
+import type { Dataset, Field } from '../model/ir.js';
+import { lakeName, rawLocation, trustedLocation } from '../model/naming.js';
+import { sqlString } from '../model/names.js';
+import { mapType } from '../model/types.js';
+import { columnComment, datasetHeader } from './sql-common.js';
+import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
+
+/** Trino reserved words (docs: language/reserved), quoted when used as identifiers. */
+export const TRINO_RESERVED = new Set(
+  (
+    'alter and as between by case cast constraint create cross cube current_catalog current_date current_path current_role current_schema ' +
+    'current_time current_timestamp current_user deallocate delete describe distinct drop else end escape except execute exists extract ' +
+    'false for from full grouping group having in inner insert intersect into is join json_array json_exists json_object json_query ' +
+    'json_table json_value left like listagg localtime localtimestamp natural normalize not null on or order outer prepare recursive right ' +
+    'rollup select skip table then trim true uescape union unnest using values when where with'
+  ).split(' '),
+);
+
+/** Trino identifiers are case-insensitive: quote reserved words and anything but [a-z_][a-z0-9_]*. */
+export function quoteTrino(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !TRINO_RESERVED.has(name) && name !== 'timestamp' && name !== 'offset' ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The table properties contractgen writes, per connector (Trino's Hive and Iceberg docs). */
+export const TRINO_TABLE_PROPERTIES = { hive: ['format', 'external_location', 'partitioned_by'], iceberg: ['format', 'location', 'partitioning'] };
+
+export function trinoType(f: Field, config: PlatformConfig): string {
+  return mapType(f.type).trino[config.trino.tableFormat];
+}
+
+/** How a personal column appears in the general-access view. */
+function masked(f: Field, col: string, config: PlatformConfig): string {
+  if (!f.pii) return col;
+  const k = f.type.kind;
+  if (k === 'date') return `date_trunc('year', ${col}) AS ${col}`;
+  if (k === 'timestamp' || k === 'timestamp_ntz') return `date_trunc('day', ${col}) AS ${col}`;
+  if (k === 'float32' || k === 'float64' || k === 'decimal') return `round(${col}, 2) AS ${col}`;
+  if (trinoType(f, config).startsWith('varchar')) return `to_hex(sha256(to_utf8(${col}))) AS ${col}`;
+  return `CAST(NULL AS ${trinoType(f, config)}) AS ${col}`;
+}
+
+export function trinoDatasetSql(ds: Dataset, ctx: TargetContext): string {
+  const config = ctx.config;
+  const iceberg = config.trino.tableFormat === 'iceberg';
+  const name = lakeName(ds);
+  const rawCat = config.trino.catalogs.raw;
+  const trustedCat = config.trino.catalogs.trusted;
+  const rawTable = `${rawCat}.${config.naming.rawSchema}.${quoteTrino(name)}`;
+  const trustedTable = `${trustedCat}.${config.naming.trustedSchema}.${quoteTrino(name)}`;
+  const commentOf = (f: Field) => {
+    const c = columnComment(f);
+    return c ? ` COMMENT ${sqlString(c)}` : '';
+  };
+  // partition columns last, in partition order
+  const part = ds.partitionedBy.map((n) => ds.fields.find((f) => f.name === n)!);
+  const ordered = [...ds.fields.filter((f) => !ds.partitionedBy.includes(f.name)), ...part];
+  const cols = ordered.map((f) => `${quoteTrino(f.physicalName)} ${trinoType(f, config)}${commentOf(f)}`);
+  const partNames = part.map((f) => sqlString(f.physicalName));
+  const trustedProps = iceberg
+    ? [`format = 'PARQUET'`, `location = ${sqlString(trustedLocation(ds, config))}`, ...(partNames.length ? [`partitioning = ARRAY[${partNames.join(', ')}]`] : [])]
+    : [`format = 'PARQUET'`, `external_location = ${sqlString(trustedLocation(ds, config))}`, ...(partNames.length ? [`partitioned_by = ARRAY[${partNames.join(', ')}]`] : [])];
+  const rawColumns = [
+    `"key" varchar COMMENT 'message key, base64 (null for none)'`,
+    `"value" varchar COMMENT 'message value, base64 (null for a tombstone)'`,
+    `"offset" bigint COMMENT 'Kafka offset'`,
+    `"timestamp" bigint COMMENT 'Kafka timestamp, epoch milliseconds'`,
+    `dt varchar COMMENT 'partition: UTC date of the Kafka timestamp'`,
+    `hour varchar COMMENT 'partition: UTC hour of the Kafka timestamp'`,
+  ];
+  const rawProps = iceberg
+    ? [`format = 'PARQUET'`, `location = ${sqlString(rawLocation(ds, config) ?? '')}`, `partitioning = ARRAY['dt', 'hour']`]
+    : [`format = 'JSON'`, `external_location = ${sqlString(rawLocation(ds, config) ?? '')}`, `partitioned_by = ARRAY['dt', 'hour']`];
+  const comma = (xs: string[]) => xs.map((x, i) => (i < xs.length - 1 ? `${x},` : x));
+  return ctx.template('trino/dataset.sql')({
+    ...datasetHeader(ds),
+    connectorNote: iceberg ? 'Iceberg connector.' : 'Hive connector: external tables over the MinIO buckets.',
+    topic: rawLocation(ds, config) ? rawLocation(ds, config)!.split('/').slice(-2, -1)[0] : 'none',
+    rawTable,
+    rawColumns: comma(rawColumns),
+    rawComment: sqlString(`Raw CDC events of ${ds.name}`),
+    rawProperties: comma(rawProps),
+    trustedTable,
+    trustedColumns: comma(cols),
+    trustedComment: sqlString(`${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}`),
+    trustedProperties: comma(trustedProps),
+    viewName: `${trustedCat}.${config.naming.trustedSchema}.${quoteTrino(`${name}_masked`)}`,
+    viewComment: sqlString(`${ds.name} without personal data: PII columns hashed or coarsened`),
+    viewColumns: comma(ordered.map((f) => masked(f, quoteTrino(f.physicalName), config))),
+  });
+}
+
+export const trinoTarget: Target = {
+  id: 'trino',
+  description: 'Trino DDL: raw (JSON lines) and trusted (Parquet) tables over MinIO, PII-masked views, partition refresh',
+  run(model, ctx) {
+    const config = ctx.config;
+    const files: OutputFile[] = [];
+    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, config)).map((ds) => skipped('trino', ds, 'it has no CDC topic, so no raw layer'));
+    const datasets = model.datasets.filter((ds) => rawLocation(ds, config));
+    if (!datasets.length) return { files, diagnostics };
+    const all = datasets.map((d) => d.contract.file);
+    const schema = (cat: string, s: string, bucket: string) => `CREATE SCHEMA IF NOT EXISTS ${cat}.${s}\nWITH (location = ${sqlString(`s3a://${bucket}/${s === config.naming.rawSchema ? config.naming.rawPrefix : s}/`)});`;
+    files.push({
+      path: 'schemas.sql',
+      content: [schema(config.trino.catalogs.raw, config.naming.rawSchema, config.minio.buckets.raw), schema(config.trino.catalogs.trusted, config.naming.trustedSchema, config.minio.buckets.trusted)].join('\n\n') + '\n',
+      kind: 'sql',
+      sources: all,
+    });
+    for (const ds of datasets) {
+      files.push({ path: `${lakeName(ds)}.sql`, content: trinoDatasetSql(ds, ctx), kind: 'sql', sources: [ds.contract.file] });
+      if (config.trino.tableFormat === 'hive') {
+        const call = (cat: string, schemaName: string) => `CALL ${cat}.system.sync_partition_metadata(schema_name => ${sqlString(schemaName)}, table_name => ${sqlString(lakeName(ds))}, mode => 'ADD');`;
+        files.push({
+          path: `${lakeName(ds)}.refresh.sql`,
+          content: `-- New partition directories written since the last run become visible to Trino.\n${call(config.trino.catalogs.raw, config.naming.rawSchema)}\n${ds.partitionedBy.length ? call(config.trino.catalogs.trusted, config.naming.trustedSchema) : `-- ${lakeName(ds)} is not partitioned: nothing to sync in the trusted layer.`}\n`,
+          kind: 'sql',
+          sources: [ds.contract.file],
+        });
+      }
+    }
+    return { files, diagnostics };
+  },
+};
