@@ -8,9 +8,10 @@ import { parquetTarget } from './parquet.js';
 import { postgresTarget } from './postgres.js';
 import { qualityTarget } from './quality.js';
 import { trinoTarget } from './trino.js';
+import { unityCatalogTarget } from './unity-catalog.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);
