@@ -65,9 +65,14 @@ export interface TypeColumns {
   unityCatalog: { typeName: string; typeText: string; precision?: number; scale?: number };
   /** GX expect_column_values_to_be_of_type `type_` for the Spark engine: a pyspark.sql.types class name */
   gx: string;
+  /**
+   * Spark SQL that turns the column as Debezium delivers it (`e` is the expression of the decoded value) into
+   * the trusted type: from the Avro of relational sources, and from the JSON of the Cassandra agent.
+   */
+  sparkFromCdc: { avro: (e: string) => string; cassandraJson: (e: string) => string };
 }
 
-type Row<K extends TypeKind> = (t: Extract<LogicalType, { kind: K }>) => TypeColumns;
+type Row<K extends TypeKind> = (t: Extract<LogicalType, { kind: K }>) => Omit<TypeColumns, 'sparkFromCdc'>;
 
 const debezium = (name: string, type: string, extra: Record<string, unknown> = {}): AvroType => ({ type, 'connect.version': 1, 'connect.name': name, ...extra });
 const same = (a: AvroType): Record<AvroSource, AvroType> => ({ postgres: a, mysql: a });
@@ -313,8 +318,36 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
   },
 };
 
+const asIs = (e: string) => e;
+const epochDays = (e: string) => `date_add(DATE '1970-01-01', ${e})`;
+
+/** The sparkFromCdc column, per row: Debezium's representation (type table, avro and cassandraJson columns) → Spark. */
+const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>) => TypeColumns['sparkFromCdc'] } = {
+  string: () => ({ avro: asIs, cassandraJson: asIs }),
+  uuid: () => ({ avro: asIs, cassandraJson: asIs }),
+  int16: () => ({ avro: (e) => `CAST(${e} AS SMALLINT)`, cassandraJson: (e) => `CAST(${e} AS SMALLINT)` }),
+  int32: () => ({ avro: asIs, cassandraJson: (e) => `CAST(${e} AS INT)` }),
+  int64: () => ({ avro: asIs, cassandraJson: asIs }),
+  float32: () => ({ avro: asIs, cassandraJson: asIs }),
+  float64: () => ({ avro: asIs, cassandraJson: asIs }),
+  // Avro decimal → DecimalType already; the Cassandra agent sends the exact decimal as a string
+  decimal: (t) => ({ avro: asIs, cassandraJson: (e) => `CAST(${e} AS DECIMAL(${t.precision},${t.scale}))` }),
+  boolean: () => ({ avro: asIs, cassandraJson: asIs }),
+  date: () => ({ avro: epochDays, cassandraJson: epochDays }),
+  // io.debezium.time.MicroTime (µs) / Cassandra time (ns): kept as text HH:MM:SS.ffffff, Spark has no time type
+  time: () => ({ avro: (e) => `date_format(timestamp_micros(${e}), 'HH:mm:ss.SSSSSS')`, cassandraJson: (e) => `date_format(timestamp_micros(CAST(${e} / 1000 AS BIGINT)), 'HH:mm:ss.SSSSSS')` }),
+  // io.debezium.time.ZonedTimestamp: ISO-8601 text; Cassandra io.debezium.time.Timestamp: epoch milliseconds
+  timestamp: () => ({ avro: (e) => `to_timestamp(${e})`, cassandraJson: (e) => `timestamp_millis(${e})` }),
+  timestamp_ntz: () => ({ avro: (e) => `CAST(timestamp_micros(${e}) AS TIMESTAMP_NTZ)`, cassandraJson: (e) => `CAST(timestamp_millis(${e}) AS TIMESTAMP_NTZ)` }),
+  bytes: () => ({ avro: asIs, cassandraJson: (e) => `unbase64(${e})` }),
+  json: () => ({ avro: asIs, cassandraJson: asIs }),
+  array: () => ({ avro: asIs, cassandraJson: asIs }),
+  object: () => ({ avro: asIs, cassandraJson: asIs }),
+};
+
 export function mapType(t: LogicalType): TypeColumns {
-  return (TABLE[t.kind] as (t: LogicalType) => TypeColumns)(t);
+  const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
+  return { ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType) => TypeColumns['sparkFromCdc'])(t) };
 }
 
 /** Every row key, for tests and docs that walk the whole table. */

@@ -1,4 +1,5 @@
 /** The static registry of targets, in the order they run and are listed. */
+import { airflowTarget } from './airflow.js';
 import { avroTarget } from './avro.js';
 import { cassandraTarget } from './cassandra.js';
 import { debeziumTarget } from './debezium.js';
@@ -7,11 +8,12 @@ import { mysqlTarget } from './mysql.js';
 import { parquetTarget } from './parquet.js';
 import { postgresTarget } from './postgres.js';
 import { qualityTarget } from './quality.js';
+import { sparkTarget } from './spark.js';
 import { trinoTarget } from './trino.js';
 import { unityCatalogTarget } from './unity-catalog.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget, sparkTarget, airflowTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);

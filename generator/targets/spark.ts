@@ -1,0 +1,195 @@
+/**
+ * `spark` target: a PySpark job per CDC dataset, raw → trusted. Explicit StructTypes from the contract (never
+ * inferred); the raw JSON lines decoded into Debezium envelopes (from_avro on the Confluent wire format for
+ * relational topics, from_json for the Cassandra agent's JSON); the latest state per key, ordered by the source
+ * position (PostgreSQL LSN, MySQL binlog file/position/row, Cassandra write time) and then ts_ms; deleted keys
+ * dropped; the contract's constraints checked, breaking rows written to quarantine; Parquet partitioned as the
+ * contract says. The decoding, ordering and checks are Spark SQL strings, so they can be parsed and run by
+ * another engine too.
+ */
+import type { PlatformConfig } from '../config/config.js';
+import { relationalSchemas } from './avro.js';
+import { FORMAT_PATTERNS } from '../model/formats.js';
+import type { Dataset, Field } from '../model/ir.js';
+import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
+import { mapType, type JsonSchema } from '../model/types.js';
+import { datasetHeader } from './sql-common.js';
+import { skipped, type OutputFile, type Target } from './target.js';
+
+/** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
+export function sparkString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** Spark SQL identifiers: backticks unless plain. */
+export function sparkIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
+}
+
+/** Python: a double-quoted literal (JSON string syntax is valid Python), and text for a """ block. */
+export const pyString = (s: string) => JSON.stringify(s);
+export const pyBlock = (s: string) => s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
+
+const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
+function sparkOfJson(j: JsonSchema): string {
+  const t = Array.isArray(j.type) ? (j.type as string[])[0]! : (j.type as string);
+  if (t === 'array') return `ArrayType(${sparkOfJson(j.items as JsonSchema)}, True)`;
+  return SPARK_JSON_TYPE[t] ?? 'StringType()';
+}
+
+const pyField = (name: string, type: string, nullable: boolean) => `StructField(${pyString(name)}, ${type}, ${nullable ? 'True' : 'False'})`;
+
+/** The rules each row is checked against, as Spark SQL conditions that are true when the rule is broken. */
+export function violationChecks(ds: Dataset): Array<{ rule: string; broken: string }> {
+  const out: Array<{ rule: string; broken: string }> = [];
+  for (const f of ds.fields) {
+    const c = sparkIdent(f.physicalName);
+    const k = f.constraints;
+    const lit = (v: number | string) => (typeof v === 'number' ? String(v) : f.type.kind === 'date' ? `DATE ${sparkString(v)}` : f.type.kind.startsWith('timestamp') ? `TIMESTAMP ${sparkString(v)}` : sparkString(v));
+    if (f.required) out.push({ rule: `${f.name}:required`, broken: `${c} IS NULL` });
+    if (k.enum) out.push({ rule: `${f.name}:validValues`, broken: `${c} NOT IN (${k.enum.map((v) => (f.type.kind.startsWith('int') ? String(Number(v)) : sparkString(v))).join(', ')})` });
+    const range: string[] = [];
+    if (k.minimum !== undefined) range.push(`${c} < ${lit(k.minimum)}`);
+    if (k.exclusiveMinimum !== undefined) range.push(`${c} <= ${lit(k.exclusiveMinimum)}`);
+    if (k.maximum !== undefined) range.push(`${c} > ${lit(k.maximum)}`);
+    if (k.exclusiveMaximum !== undefined) range.push(`${c} >= ${lit(k.exclusiveMaximum)}`);
+    if (range.length) out.push({ rule: `${f.name}:range`, broken: range.join(' OR ') });
+    const len: string[] = [];
+    if (k.minLength !== undefined && k.minLength > 0) len.push(`char_length(${c}) < ${k.minLength}`);
+    if (k.maxLength !== undefined) len.push(`char_length(${c}) > ${k.maxLength}`);
+    if (len.length) out.push({ rule: `${f.name}:length`, broken: len.join(' OR ') });
+    if (k.pattern !== undefined) out.push({ rule: `${f.name}:pattern`, broken: `NOT (${c} RLIKE ${sparkString(k.pattern)})` });
+    const fmt = k.format !== undefined ? FORMAT_PATTERNS[k.format] : f.type.kind === 'uuid' ? FORMAT_PATTERNS.uuid : undefined;
+    if (fmt) out.push({ rule: `${f.name}:format`, broken: `NOT (${c} RLIKE ${sparkString(fmt)})` });
+  }
+  return out;
+}
+
+export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string; current: string; check: string } {
+  const src = ds.source!.kind;
+  const fields = ds.fields;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const pk = ds.primaryKey.map((n) => sparkIdent(byName.get(n)!.physicalName));
+  const cols = fields.map((f) => sparkIdent(f.physicalName));
+  const indent = (xs: string[], n = 4) => xs.map((x, i) => `${' '.repeat(n)}${x}${i < xs.length - 1 ? ',' : ''}`).join('\n');
+  let flatten: string;
+  let current: string;
+  if (src === 'cassandra') {
+    const conv = (f: Field) => mapType(f.type).sparkFromCdc.cassandraJson(`e.after.${sparkIdent(f.physicalName)}.value`);
+    flatten = [
+      'SELECT',
+      indent([
+        'e.op AS _op',
+        'e.source.ts_ms AS _seq',
+        'e.source.ts_ms AS _src_ts',
+        'e.ts_ms AS _ts',
+        ...fields.flatMap((f) => [`${conv(f)} AS ${sparkIdent(f.physicalName)}`, `coalesce(e.after.${sparkIdent(f.physicalName)}.\`set\`, false) AS ${sparkIdent(`${f.physicalName}__set`)}`]),
+      ]),
+      'FROM decoded',
+      'WHERE e IS NOT NULL',
+    ].join('\n');
+    // Cassandra events carry only the cells a write touched: merge them column by column, newest set value wins.
+    const nonKey = fields.filter((f) => !ds.primaryKey.includes(f.name));
+    current = [
+      `SELECT ${cols.join(', ')}`,
+      'FROM (',
+      '  SELECT',
+      indent(
+        [
+          ...pk,
+          ...nonKey.map((f) => `last_value(CASE WHEN ${sparkIdent(`${f.physicalName}__set`)} THEN ${sparkIdent(f.physicalName)} END, true) OVER w AS ${sparkIdent(f.physicalName)}`),
+          'last_value(_op) OVER w AS _last_op',
+          `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC, _ts DESC) AS _rn`,
+        ],
+        4,
+      ),
+      '  FROM events',
+      `  WINDOW w AS (PARTITION BY ${pk.join(', ')} ORDER BY _seq, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
+      ') AS merged',
+      "WHERE _rn = 1 AND _last_op <> 'd'",
+    ].join('\n');
+  } else {
+    const seq = src === 'postgres' ? 'e.source.lsn' : "concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0'))";
+    const conv = (f: Field) => {
+      const c = sparkIdent(f.physicalName);
+      return mapType(f.type).sparkFromCdc.avro(`CASE WHEN e.op = 'd' THEN e.before.${c} ELSE e.after.${c} END`);
+    };
+    flatten = ['SELECT', indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.filter((f) => !f.cdcExcluded).map((f) => `${conv(f)} AS ${sparkIdent(f.physicalName)}`)]), 'FROM decoded', 'WHERE e IS NOT NULL'].join('\n');
+    current = [
+      `SELECT ${cols.join(', ')}`,
+      'FROM (',
+      `  SELECT *, row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn`,
+      '  FROM events',
+      ') AS ranked',
+      "WHERE _rn = 1 AND _op <> 'd'",
+    ].join('\n');
+  }
+  const checks = violationChecks(ds);
+  const check = [
+    'SELECT',
+    indent([...cols, checks.length ? `concat_ws(',',\n${checks.map((c, i) => `        CASE WHEN ${c.broken} THEN ${sparkString(c.rule)} END${i < checks.length - 1 ? ',' : ''}`).join('\n')}\n    ) AS _violations` : `'' AS _violations`]),
+    'FROM current_state',
+  ].join('\n');
+  void config;
+  return { flatten, current, check };
+}
+
+export const sparkTarget: Target = {
+  id: 'spark',
+  description: 'PySpark raw → trusted jobs: explicit StructTypes, Debezium envelope decoding, latest state per key, contract checks with quarantine, partitioned Parquet',
+  run(model, ctx) {
+    const config = ctx.config;
+    const files: OutputFile[] = [];
+    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, config)).map((ds) => skipped('spark', ds, 'it has no CDC topic, so no raw layer'));
+    for (const ds of model.datasets.filter((d) => rawLocation(d, config))) {
+      const name = lakeName(ds);
+      const avro = ds.source!.kind !== 'cassandra';
+      const rowTypes = ds.fields.map((f) => mapType(f.type).spark.python);
+      const envelopeFields = avro
+        ? []
+        : [
+            pyField('ts_ms', 'LongType()', true),
+            pyField('op', 'StringType()', true),
+            pyField('source', `StructType([${pyField('ts_ms', 'LongType()', true)}, ${pyField('file', 'StringType()', true)}, ${pyField('pos', 'IntegerType()', true)}])`, true),
+            pyField(
+              'after',
+              `StructType([\n${ds.fields
+                .filter((f) => !f.cdcExcluded)
+                .map((f) => `        ${pyField(f.physicalName, `StructType([${pyField('value', sparkOfJson(mapType(f.type).cassandraJson), true)}, ${pyField('deletion_ts', 'LongType()', true)}, ${pyField('set', 'BooleanType()', true)}])`, true)}`)
+                .join(',\n')},\n    ])`,
+              true,
+            ),
+          ];
+      const used = [...rowTypes, ...envelopeFields, 'StructType(', 'StructField(', 'StringType(', 'LongType('].join(' ');
+      const typeImports = ['ArrayType', 'BooleanType', 'DateType', 'DecimalType', 'DoubleType', 'FloatType', 'IntegerType', 'LongType', 'ShortType', 'StringType', 'StructField', 'StructType', 'TimestampNTZType', 'TimestampType', 'BinaryType']
+        .filter((t) => new RegExp(`\\b${t}\\(`).test(used))
+        .sort()
+        .join(', ');
+      const sql = sparkSql(ds, config);
+      const file = `${name}_job.py`;
+      const content = ctx.template('spark/job.py')({
+        ...datasetHeader(ds),
+        topic: cdcTopic(ds, config),
+        partitions: ds.partitionedBy.join(', '),
+        packages: avro ? 'org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4' : 'org.apache.hadoop:hadoop-aws:3.3.4',
+        file,
+        avro,
+        typeImports,
+        rawPath: pyString(rawLocation(ds, config)!),
+        trustedPath: pyString(trustedLocation(ds, config)),
+        quarantinePath: pyString(quarantineLocation(ds, config)),
+        endpoint: pyString(config.minio.endpoint),
+        partitionList: ds.partitionedBy.map((n) => pyString(ds.fields.find((f) => f.name === n)!.physicalName)).join(', '),
+        rowFields: ds.fields.map((f, i) => pyField(f.physicalName, rowTypes[i]!, !f.required)),
+        envelope: avro ? `"""\n${pyBlock(JSON.stringify(relationalSchemas(ds, config).envelope, null, 2))}\n"""` : '',
+        envelopeFields,
+        flattenSql: pyBlock(sql.flatten),
+        currentSql: pyBlock(sql.current),
+        checkSql: pyBlock(sql.check),
+      });
+      files.push({ path: file, content, kind: 'py', sources: [ds.contract.file] });
+    }
+    if (files.length) files.push({ path: 'quality_runner.py', content: ctx.template('spark/quality_runner.py')({}), kind: 'py', sources: [...new Set(files.flatMap((f) => f.sources))] });
+    return { files, diagnostics };
+  },
+};

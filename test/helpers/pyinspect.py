@@ -1,0 +1,51 @@
+"""Reads generated Python with the standard library only: compiles it, and reports its module-level *_SQL
+string constants and, for DAG files, every operator call's task_id and the `>>` dependencies."""
+import ast
+import json
+import sys
+
+
+def flatten(node):
+    """Task variable names in a `>>` operand: a name or a list of names."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [n for e in node.elts for n in flatten(e)]
+    return []
+
+
+def edges(node):
+    """(upstream, downstream) pairs of a chain a >> b >> [c, d]."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.RShift):
+        left = node.left
+        pairs = edges(left)
+        ups = flatten(left.right) if isinstance(left, ast.BinOp) else flatten(left)
+        for u in ups:
+            for d in flatten(node.right):
+                pairs.append([u, d])
+        return pairs
+    return []
+
+
+out = []
+for path in sys.argv[1:]:
+    source = open(path, encoding="utf-8").read()
+    compile(source, path, "exec")
+    tree = ast.parse(source)
+    sql = {}
+    tasks = {}
+    deps = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            if name.endswith("_SQL") and isinstance(node.value, ast.Constant):
+                sql[name] = node.value.value
+            if isinstance(node.value, ast.Call):
+                kw = {k.arg: k.value for k in node.value.keywords}
+                if "task_id" in kw and isinstance(kw["task_id"], ast.Constant):
+                    func = node.value.func
+                    tasks[name] = {"task_id": kw["task_id"].value, "operator": func.id if isinstance(func, ast.Name) else ast.dump(func), "kwargs": sorted(k for k in kw if k)}
+        if isinstance(node, ast.Expr):
+            deps += edges(node.value)
+    out.append({"path": path, "sql": sql, "tasks": tasks, "deps": deps})
+print(json.dumps(out))

@@ -1,0 +1,148 @@
+/**
+ * The generated Python (PySpark jobs, the quality runner, Airflow DAGs) through real tools: Ruff (the
+ * `@astral-sh/ruff-wasm-nodejs` build of Ruff) with the pyflakes and error rules, plus the Airflow AIR rules for
+ * DAGs; CPython compiles every file (/usr/bin/python3); every SQL string of the jobs parses with dt-sql-parser's
+ * SparkSQL grammar; and Python's own `ast` reads each DAG's tasks and dependencies.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SparkSQL } from 'dt-sql-parser';
+import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../generator/config/config.js';
+import { loadTemplates } from '../generator/emit/templates.js';
+import { airflowTarget } from '../generator/targets/airflow.js';
+import { generateFrom } from './helpers/generate.js';
+import { ROOT } from './helpers/reference.js';
+
+const require = createRequire(import.meta.url);
+const ruff = require('@astral-sh/ruff-wasm-nodejs') as { Workspace: new (o: unknown, e: number) => { check(s: string): Array<{ code: string; message: string; start_location: { row: number } }> }; PositionEncoding: { Utf16: number } };
+
+interface Inspected {
+  path: string;
+  sql: Record<string, string>;
+  tasks: Record<string, { task_id: string; operator: string; kwargs: string[] }>;
+  deps: Array<[string, string]>;
+}
+
+let files: Map<string, string>;
+let pyFiles: string[];
+let inspected: Map<string, Inspected>;
+const dir = mkdtempSync(join(tmpdir(), 'cg-py-'));
+
+function inspect(paths: string[]): Inspected[] {
+  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...paths], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`/usr/bin/python3 could not compile the generated Python:\n${r.stderr}`);
+  return JSON.parse(r.stdout) as Inspected[];
+}
+
+function lint(source: string, select: string[]): string[] {
+  const ws = new ruff.Workspace({ lint: { select } }, ruff.PositionEncoding.Utf16);
+  return ws.check(source).map((d) => `${d.start_location.row}: ${d.code} ${d.message}`);
+}
+
+beforeAll(async () => {
+  files = (await generateFrom()).files;
+  pyFiles = [...files.keys()].filter((p) => p.endsWith('.py'));
+  const paths = pyFiles.map((p) => {
+    const f = join(dir, p.replace(/\//g, '__'));
+    writeFileSync(f, files.get(p)!);
+    return f;
+  });
+  inspected = new Map(inspect(paths).map((x, i) => [pyFiles[i]!, x]));
+});
+
+describe('generated Python', () => {
+  it('has the jobs, the quality runner and the DAGs', () => {
+    expect(pyFiles.sort()).toEqual(['airflow/rides_dag.py', 'airflow/users_dag.py', 'spark/quality_runner.py', 'spark/rides_job.py', 'spark/users_job.py']);
+  });
+
+  it('passes Ruff (pyflakes + errors) everywhere, and the Airflow rules on DAGs', () => {
+    for (const p of pyFiles) {
+      const rules = p.startsWith('airflow/') ? ['E9', 'F', 'AIR001', 'AIR002'] : ['E9', 'F'];
+      expect(lint(files.get(p)!, rules), p).toEqual([]);
+    }
+    // the check can fail: an unused import and an undefined name are found
+    expect(lint('import os\nx = nope\n', ['E9', 'F']).map((d) => d.split(' ')[1]).sort()).toEqual(['F401', 'F821']);
+  });
+
+  it('compiles with CPython (done by the inspector for every file)', () => {
+    expect(inspected.size).toBe(pyFiles.length);
+  });
+
+  it('parses every SQL string of the jobs with the SparkSQL grammar', () => {
+    const spark = new SparkSQL();
+    let n = 0;
+    for (const p of pyFiles.filter((x) => x.endsWith('_job.py'))) {
+      const sql = inspected.get(p)!.sql;
+      expect(Object.keys(sql).sort(), p).toEqual(['CHECK_SQL', 'CURRENT_SQL', 'FLATTEN_SQL']);
+      for (const [name, text] of Object.entries(sql)) {
+        expect(spark.validate(text), `${p} ${name}`).toEqual([]);
+        n++;
+      }
+    }
+    expect(n).toBe(6);
+    expect(spark.validate('SELECT FROM WHERE').length).toBeGreaterThan(0);
+  });
+
+  it('never infers a schema, and declares the contract types explicitly', () => {
+    for (const p of pyFiles.filter((x) => x.endsWith('_job.py'))) {
+      const src = files.get(p)!;
+      expect(src).not.toMatch(/inferSchema|samplingRatio/);
+      expect(src).toContain('spark.read.schema(RAW_SCHEMA).json(');
+    }
+    expect(files.get('spark/rides_job.py')).toContain('StructField("fare_amount", DecimalType(10, 2), True)');
+    expect(files.get('spark/users_job.py')).toContain('StructField("created_at", TimestampType(), False)');
+    expect(files.get('spark/users_job.py')).toContain('from_avro(body, ENVELOPE_AVRO_SCHEMA');
+    expect(files.get('spark/rides_job.py')).toContain('F.from_json(F.unbase64("value").cast("string"), ENVELOPE_SCHEMA');
+  });
+
+  it('orders events by the source position, then ts_ms, and drops deleted keys', () => {
+    const users = inspected.get('spark/users_job.py')!.sql;
+    expect(users.FLATTEN_SQL).toContain('e.source.lsn AS _seq');
+    expect(users.CURRENT_SQL).toMatch(/ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST/);
+    expect(users.CURRENT_SQL).toContain("_op <> 'd'");
+    expect(users.CHECK_SQL).toContain("CASE WHEN user_type NOT IN ('rider', 'driver', 'both') THEN 'user_type:validValues' END");
+    expect(users.CHECK_SQL).toContain("RLIKE '^\\\\+[1-9][0-9]{1,14}$'"); // Spark SQL literal: the backslash escaped
+  });
+
+  it('wires each DAG as wait → transform → quality → (Trino, Unity Catalog), read with Python\'s ast', () => {
+    for (const p of ['airflow/users_dag.py', 'airflow/rides_dag.py']) {
+      const d = inspected.get(p)!;
+      expect(Object.fromEntries(Object.entries(d.tasks).map(([v, t]) => [v, t.operator]))).toEqual({
+        wait_for_raw: 'S3KeySensor',
+        transform: 'SparkSubmitOperator',
+        check_quality: 'SparkSubmitOperator',
+        refresh_trino: 'SQLExecuteQueryOperator',
+        refresh_unity_catalog: 'PythonOperator',
+      });
+      for (const [v, t] of Object.entries(d.tasks)) expect(t.task_id).toBe(v);
+      expect(d.deps.sort()).toEqual([
+        ['check_quality', 'refresh_trino'],
+        ['check_quality', 'refresh_unity_catalog'],
+        ['transform', 'check_quality'],
+        ['wait_for_raw', 'transform'],
+      ]);
+    }
+    const users = files.get('airflow/users_dag.py')!;
+    expect(users).toContain('schedule="@hourly"');
+    expect(users).toContain('"owner": "identity-team"');
+    expect(users).toContain('"sla": timedelta(minutes=15)');
+    expect(files.get('airflow/rides_dag.py')).toContain('schedule="*/15 * * * *"');
+  });
+
+  it('switches to Airflow 3 imports, which pass Ruff\'s Airflow 3 migration rules', async () => {
+    const { analysis } = await generateFrom();
+    const config = mergeConfig(DEFAULT_CONFIG, { ...analysis.config, airflow: { ...analysis.config.airflow, version: 3 } }) as PlatformConfig;
+    const r = airflowTarget.run(analysis.model, { config, template: loadTemplates() });
+    for (const f of r.files) {
+      expect(f.content).toContain('from airflow.sdk import DAG, Asset');
+      expect(f.content).not.toContain('"sla"'); // SLAs are gone in Airflow 3
+      expect(lint(f.content, ['E9', 'F', 'AIR001', 'AIR002', 'AIR301', 'AIR302']), f.path).toEqual([]);
+    }
+    // the Airflow 2 DAG uses names Airflow 3 moved: the rules would see it
+    expect(lint(files.get('airflow/users_dag.py')!, ['AIR301', 'AIR302', 'AIR311']).length).toBeGreaterThan(0);
+  });
+});
