@@ -35,6 +35,8 @@ export interface PlatformConfig {
   };
   postgres: { defaultSchema: string };
   quality: { gxVersion: '1.x' | '0.18' };
+  /** the raw-layer sync: the Kafka Connect sink to generate, and the batch limits of both sink and service */
+  sync: { connector: 'aiven' | 'confluent'; maxRecords: number; maxBytes: number; maxAgeMs: number };
   /** `contractgen breaking`: rule IDs switched off */
   breaking: { disabled: string[] };
   debezium: {
@@ -67,6 +69,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
   quality: { gxVersion: '1.x' },
+  sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
   debezium: {
     user: 'debezium',

@@ -9,11 +9,12 @@ import { parquetTarget } from './parquet.js';
 import { postgresTarget } from './postgres.js';
 import { qualityTarget } from './quality.js';
 import { sparkTarget } from './spark.js';
+import { syncTarget } from './sync.js';
 import { trinoTarget } from './trino.js';
 import { unityCatalogTarget } from './unity-catalog.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget, sparkTarget, airflowTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget, sparkTarget, airflowTarget, syncTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);

@@ -1,0 +1,65 @@
+// Sync throughput: records from the Source interface to objects stored on a local S3-compatible server (s3rver,
+// in its own process)
+// through @aws-sdk/client-s3, beside the floor: putting the very same object bytes directly, in the same run.
+// Usage: node bench/sync.mjs [--events N]. Prints a Markdown table; run by `npm run bench`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { cpus } from 'node:os';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3');
+
+const argN = process.argv.indexOf('--events');
+const N = argN > 0 ? Number(process.argv[argN + 1]) : 200_000;
+const VALUE = 1024;
+
+const work = mkdtempSync(join(tmpdir(), 'cg-bench-sync-'));
+writeFileSync(join(work, 'runtime.mjs'), ts.transpileModule(readFileSync(join(root, 'generated/sync/runtime.ts'), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace("from '@aws-sdk/client-s3'", `from '${pathToFileURL(require.resolve('@aws-sdk/client-s3')).href}'`));
+const runtime = await import(pathToFileURL(join(work, 'runtime.mjs')).href);
+
+// the S3 server in its own process, as MinIO would be: the engine and the server do not share a thread
+const server = spawn(process.execPath, ['-e', `const S3rver = require(${JSON.stringify(require.resolve('s3rver'))}); new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(mkdtempSync(join(tmpdir(), 'cg-bench-s3-')))}, configureBuckets: [{ name: 'raw' }] }).run().then((a) => console.log(a.port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
+const client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
+// the records: 1 KB values, keys, a header; 6 partitions
+const value = Buffer.alloc(VALUE, 7);
+const key = Buffer.from('8f14e45f-ceea-4e1a-9c6a-3f1c2b7d9a10');
+const t0 = Date.UTC(2024, 2, 1, 12);
+const records = Array.from({ length: N }, (_, i) => ({ topic: 'ridehailing.public.users', partition: i % 6, offset: String(Math.floor(i / 6)), timestamp: String(t0 + (i >> 10)), key, value, headers: [{ key: 'trace', value: key }] }));
+
+let served = 0;
+const source = { poll: async (max) => { const out = records.slice(served, served + max); served += out.length; return out; }, commit: async () => {}, close: async () => {} };
+const bodies = [];
+const store = new runtime.S3Store(client, 'raw');
+const capture = { put: async (k, b) => { bodies.push([k, b]); await store.put(k, b); } };
+const engine = new runtime.SyncEngine(source, capture, { send: async () => {} }, { prefix: 'raw', maxRecords: 10_000, maxBytes: 16 << 20, maxAgeMs: 60_000 });
+
+const stop = new AbortController();
+const start = process.hrtime.bigint();
+const timer = setInterval(() => served >= N && stop.abort(), 1);
+await engine.run(stop.signal);
+clearInterval(timer);
+const engineS = Number(process.hrtime.bigint() - start) / 1e9;
+const bytes = bodies.reduce((a, [, b]) => a + b.length, 0);
+
+// the floor: the same bytes, the same sequential puts, no engine
+const fstart = process.hrtime.bigint();
+for (const [k, b] of bodies) await client.send(new PutObjectCommand({ Bucket: 'raw', Key: `floor/${k}`, Body: b }));
+const floorS = Number(process.hrtime.bigint() - fstart) / 1e9;
+server.kill();
+
+const mb = (b) => (b / 1e6).toFixed(1);
+console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}: ${N.toLocaleString('en-US')} records of ${VALUE} B values, ${bodies.length} objects, ${mb(bytes)} MB stored.`);
+console.log('');
+console.log('| path | seconds | events/s | MB/s (stored bytes) |');
+console.log('|---|---:|---:|---:|');
+console.log(`| sync engine: Source → batches → JSON lines → S3 (s3rver) | ${engineS.toFixed(2)} | ${Math.round(N / engineS).toLocaleString('en-US')} | ${mb(bytes / engineS)} |`);
+console.log(`| floor: the same objects put directly | ${floorS.toFixed(2)} | ${Math.round(N / floorS).toLocaleString('en-US')} | ${mb(bytes / floorS)} |`);
+console.log(`| ratio engine / floor (throughput) | | ${(floorS / engineS).toFixed(2)} | |`);
