@@ -8,10 +8,10 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
-import { cdcTopic, lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
+import { cdcTopic, lakeName, s3Url, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './sql-common.js';
 import { pyString } from './spark.js';
-import { skipped, type OutputFile, type Target } from './target.js';
+import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 /** Cron for a frequency SLA (`15m`, `1h`, `1d` …); hourly when the contract gives none. */
 export function scheduleOf(ds: Dataset): string {
@@ -70,8 +70,8 @@ export const airflowTarget: Target = {
   description: 'Airflow DAGs (2.9+ or 3.x): wait for raw data, Spark job, quality suite, Trino and Unity Catalog refresh, per dataset',
   run(model, ctx) {
     const files: OutputFile[] = [];
-    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, ctx.config)).map((ds) => skipped('airflow', ds, 'it has no CDC topic, so no raw layer'));
-    for (const ds of model.datasets.filter((d) => rawLocation(d, ctx.config))) {
+    const { datasets, diagnostics } = withRawLayer('airflow', model, ctx.config);
+    for (const ds of datasets) {
       files.push({ path: `${lakeName(ds)}_dag.py`, content: dagSource(ds, ctx.config, ctx.template('airflow/dag.py')), kind: 'py', sources: [ds.contract.file] });
     }
     return { files, diagnostics };

@@ -18,7 +18,7 @@ import type { PlatformConfig } from '../config/config.js';
 import { toProperties } from '../emit/properties.js';
 import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
 import { debeziumTopic } from '../model/naming.js';
-import { quotePg, quoteMysql, mysqlString } from '../model/names.js';
+import { quotePg, mysqlString } from '../model/names.js';
 import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
 
 const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';

@@ -14,7 +14,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
 import { mapType, type JsonSchema } from '../model/types.js';
 import { datasetHeader } from './sql-common.js';
-import { skipped, type OutputFile, type Target } from './target.js';
+import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 /** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
 export function sparkString(s: string): string {
@@ -140,8 +140,8 @@ export const sparkTarget: Target = {
   run(model, ctx) {
     const config = ctx.config;
     const files: OutputFile[] = [];
-    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, config)).map((ds) => skipped('spark', ds, 'it has no CDC topic, so no raw layer'));
-    for (const ds of model.datasets.filter((d) => rawLocation(d, config))) {
+    const { datasets, diagnostics } = withRawLayer('spark', model, config);
+    for (const ds of datasets) {
       const name = lakeName(ds);
       const avro = ds.source!.kind !== 'cassandra';
       const rowTypes = ds.fields.map((f) => mapType(f.type).spark.python);

@@ -3,6 +3,7 @@
  * Targets never read files or the clock: templates arrive compiled, and the sink alone touches the disk.
  */
 import type { PlatformConfig } from '../config/config.js';
+import { rawLocation } from '../model/naming.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
 
@@ -49,5 +50,12 @@ export function bySource(target: string, model: Model, kind: SourceKind): { data
     if (ds.source?.kind === kind) datasets.push({ ds, src: ds.source });
     else diagnostics.push(skipped(target, ds, ds.source ? `its source is ${ds.source.kind}` : 'it has no database source'));
   }
+  return { datasets, diagnostics };
+}
+
+/** The datasets that have a raw layer (a CDC topic); an info diagnostic for every other dataset. */
+export function withRawLayer(target: string, model: Model, config: PlatformConfig): { datasets: Dataset[]; diagnostics: Diagnostic[] } {
+  const datasets = model.datasets.filter((ds) => rawLocation(ds, config) !== undefined);
+  const diagnostics = model.datasets.filter((ds) => rawLocation(ds, config) === undefined).map((ds) => skipped(target, ds, 'it has no CDC topic, so no raw layer'));
   return { datasets, diagnostics };
 }

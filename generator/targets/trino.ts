@@ -11,7 +11,7 @@ import { lakeName, rawLocation, trustedLocation } from '../model/naming.js';
 import { sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader } from './sql-common.js';
-import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
+import { withRawLayer, type OutputFile, type Target, type TargetContext } from './target.js';
 
 /** Trino reserved words (docs: language/reserved), quoted when used as identifiers. */
 export const TRINO_RESERVED = new Set(
@@ -103,8 +103,7 @@ export const trinoTarget: Target = {
   run(model, ctx) {
     const config = ctx.config;
     const files: OutputFile[] = [];
-    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, config)).map((ds) => skipped('trino', ds, 'it has no CDC topic, so no raw layer'));
-    const datasets = model.datasets.filter((ds) => rawLocation(ds, config));
+    const { datasets, diagnostics } = withRawLayer('trino', model, config);
     if (!datasets.length) return { files, diagnostics };
     const all = datasets.map((d) => d.contract.file);
     const schema = (cat: string, s: string, bucket: string) => `CREATE SCHEMA IF NOT EXISTS ${cat}.${s}\nWITH (location = ${sqlString(`s3a://${bucket}/${s === config.naming.rawSchema ? config.naming.rawPrefix : s}/`)});`;

@@ -13,7 +13,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment } from './sql-common.js';
-import { skipped, type OutputFile, type Target } from './target.js';
+import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 type Json = Record<string, unknown>;
 
@@ -279,8 +279,7 @@ export const unityCatalogTarget: Target = {
   id: 'unity-catalog',
   description: 'Unity Catalog OSS: REST payloads for the catalog, raw/trusted schemas and EXTERNAL tables, and an idempotent apply script',
   run(model, ctx) {
-    const datasets = model.datasets.filter((ds) => rawLocation(ds, ctx.config));
-    const diagnostics = model.datasets.filter((ds) => !rawLocation(ds, ctx.config)).map((ds) => skipped('unity-catalog', ds, 'it has no CDC topic, so no raw layer'));
+    const { datasets, diagnostics } = withRawLayer('unity-catalog', model, ctx.config);
     if (!datasets.length) return { files: [], diagnostics };
     const plan = ucPlan(datasets, ctx.config);
     const all = datasets.map((d) => d.contract.file);
