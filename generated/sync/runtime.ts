@@ -113,6 +113,9 @@ export function objectKey(prefix: string, first: RawRecord): string {
   return `${prefix}/${first.topic}/dt=${t.slice(0, 10)}/hour=${t.slice(11, 13)}/${first.topic}+${String(first.partition).padStart(10, '0')}+${first.offset.padStart(20, '0')}.jsonl`;
 }
 
+/** Batch buffers grow in chunks of this many bytes. */
+const CHUNK = 1 << 20;
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -123,7 +126,7 @@ function sleep(ms: number): Promise<void> {
 export class SyncEngine {
   private readonly batches: Map<
     string,
-    { records: RawRecord[]; bytes: number; openedAt: number; lines: string[]; hour: number }
+    { records: RawRecord[]; bytes: number; openedAt: number; chunks: Buffer[]; chunk: Buffer; at: number; hour: number }
   > = new Map();
   /** per partition: the last upload-and-commit */
   private readonly chains: Map<string, Promise<void>> = new Map();
@@ -168,13 +171,19 @@ export class SyncEngine {
       b = undefined;
     }
     if (!b) {
-      b = { records: [], bytes: 0, openedAt: Date.now(), lines: [], hour };
+      b = { records: [], bytes: 0, openedAt: Date.now(), chunks: [], chunk: Buffer.allocUnsafe(CHUNK), at: 0, hour };
       this.batches.set(id, b);
     }
-    // join() yields a flat string (a template literal would leave a rope that every later copy must flatten)
+    // The line goes into the batch's buffer now (a latin1 copy of an ASCII line is its UTF-8), so the string dies
+    // young; keeping thousands of lines alive until the batch closes made the garbage collector the bottleneck.
     const line = encodeRecord(r);
+    if (b.at + line.length > b.chunk.length) {
+      if (b.at > 0) b.chunks.push(b.chunk.subarray(0, b.at));
+      b.chunk = Buffer.allocUnsafe(Math.max(CHUNK, line.length));
+      b.at = 0;
+    }
+    b.at += b.chunk.write(line, b.at, 'latin1');
     b.records.push(r);
-    b.lines.push(line);
     b.bytes += line.length;
     return b.records.length >= this.opts.maxRecords || b.bytes >= this.opts.maxBytes ? id : undefined;
   }
@@ -204,10 +213,10 @@ export class SyncEngine {
     if (!b || b.records.length === 0) return;
     const first = b.records[0]!;
     const last = b.records[b.records.length - 1]!;
-    // one allocation and a latin1 copy of each flat ASCII line: joining one big string first costs several times more
-    const body = Buffer.allocUnsafe(b.bytes);
-    let at = 0;
-    for (const l of b.lines) at += body.write(l, at, 'latin1');
+    const body =
+      b.chunks.length === 0
+        ? b.chunk.subarray(0, b.at)
+        : Buffer.concat([...b.chunks, b.chunk.subarray(0, b.at)], b.bytes);
     const step = (this.chains.get(id) ?? Promise.resolve()).then(async () => {
       try {
         await this.withRetries(() => this.store.put(objectKey(this.opts.prefix, first), body));

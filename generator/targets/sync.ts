@@ -257,6 +257,7 @@ return { topic: o.topic, partition: o.partition, offset, timestamp, key: buf(o.k
     statements: `const t = new Date(Number(first.timestamp)).toISOString();
 return \`\${prefix}/\${first.topic}/dt=\${t.slice(0, 10)}/hour=\${t.slice(11, 13)}/\${first.topic}+\${String(first.partition).padStart(10, '0')}+\${first.offset.padStart(20, '0')}.jsonl\`;`,
   });
+  sf.addVariableStatement({ declarationKind: VariableDeclarationKind.Const, docs: ['Batch buffers grow in chunks of this many bytes.'], declarations: [{ name: 'CHUNK', initializer: '1 << 20' }] });
   sf.addFunction({
     name: 'sleep',
     parameters: [{ name: 'ms', type: 'number' }],
@@ -282,7 +283,7 @@ return \`\${prefix}/\${first.topic}/dt=\${t.slice(0, 10)}/hour=\${t.slice(11, 13
       },
     ],
     properties: [
-      { name: 'batches', scope: Scope.Private, isReadonly: true, type: 'Map<string, { records: RawRecord[]; bytes: number; openedAt: number; lines: string[]; hour: number }>', initializer: 'new Map()' },
+      { name: 'batches', scope: Scope.Private, isReadonly: true, type: 'Map<string, { records: RawRecord[]; bytes: number; openedAt: number; chunks: Buffer[]; chunk: Buffer; at: number; hour: number }>', initializer: 'new Map()' },
       { name: 'chains', scope: Scope.Private, isReadonly: true, type: 'Map<string, Promise<void>>', initializer: 'new Map()', docs: ['per partition: the last upload-and-commit'] },
       { name: 'inflight', scope: Scope.Private, isReadonly: true, type: 'Set<Promise<void>>', initializer: 'new Set()' },
       { name: 'failure', scope: Scope.Private, type: 'Error | undefined' },
@@ -324,13 +325,19 @@ if (b && b.hour !== hour) {
   b = undefined;
 }
 if (!b) {
-  b = { records: [], bytes: 0, openedAt: Date.now(), lines: [], hour };
+  b = { records: [], bytes: 0, openedAt: Date.now(), chunks: [], chunk: Buffer.allocUnsafe(CHUNK), at: 0, hour };
   this.batches.set(id, b);
 }
-// join() yields a flat string (a template literal would leave a rope that every later copy must flatten)
+// The line goes into the batch's buffer now (a latin1 copy of an ASCII line is its UTF-8), so the string dies
+// young; keeping thousands of lines alive until the batch closes made the garbage collector the bottleneck.
 const line = encodeRecord(r);
+if (b.at + line.length > b.chunk.length) {
+  if (b.at > 0) b.chunks.push(b.chunk.subarray(0, b.at));
+  b.chunk = Buffer.allocUnsafe(Math.max(CHUNK, line.length));
+  b.at = 0;
+}
+b.at += b.chunk.write(line, b.at, 'latin1');
 b.records.push(r);
-b.lines.push(line);
 b.bytes += line.length;
 return b.records.length >= this.opts.maxRecords || b.bytes >= this.opts.maxBytes ? id : undefined;`,
       },
@@ -371,10 +378,7 @@ this.batches.delete(id);
 if (!b || b.records.length === 0) return;
 const first = b.records[0]!;
 const last = b.records[b.records.length - 1]!;
-// one allocation and a latin1 copy of each flat ASCII line: joining one big string first costs several times more
-const body = Buffer.allocUnsafe(b.bytes);
-let at = 0;
-for (const l of b.lines) at += body.write(l, at, 'latin1');
+const body = b.chunks.length === 0 ? b.chunk.subarray(0, b.at) : Buffer.concat([...b.chunks, b.chunk.subarray(0, b.at)], b.bytes);
 const step = (this.chains.get(id) ?? Promise.resolve()).then(async () => {
   try {
     await this.withRetries(() => this.store.put(objectKey(this.opts.prefix, first), body));
