@@ -267,3 +267,66 @@ describe('sync service', () => {
     });
   });
 });
+
+describe('sync service process (main.ts)', () => {
+  /** The generated service compiled to JavaScript beside node_modules, as `npx tsx main.ts` would run it. */
+  function compiled(): string {
+    const ts = require('typescript') as typeof import('typescript');
+    const dir = mkdtempSync(join(tmpdir(), 'cg-sync-main-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+    for (const f of ['topics', 'runtime', 'main']) {
+      writeFileSync(join(dir, `${f}.js`), ts.transpileModule(files.get(`sync/${f}.ts`)!, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText);
+    }
+    return dir;
+  }
+  const countLines = (root: string): number => {
+    const r = spawnSync('sh', ['-c', `cat $(find ${root} -name '*.jsonl') | wc -l`], { encoding: 'utf8' });
+    return Number(r.stdout.trim());
+  };
+
+  it('replays the example recording into a folder, and a second run stores nothing new', () => {
+    const dir = compiled();
+    const recording = join(dir, 'records.jsonl');
+    writeFileSync(recording, readFileSync(join(ROOT, 'examples/sync-replay/records.jsonl')));
+    const out = join(dir, 'raw');
+    const env = { PATH: process.env.PATH ?? '', SYNC_SOURCE: 'file', SYNC_FILE: recording, SYNC_STORE: 'folder', SYNC_FOLDER: out, SYNC_MAX_RECORDS: '25' };
+    const first = spawnSync(process.execPath, [join(dir, 'main.js')], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toContain('stored 240 records');
+    expect(countLines(out)).toBe(240);
+    const second = spawnSync(process.execPath, [join(dir, 'main.js')], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(second.stderr).toContain('stored 0 records');
+    expect(countLines(out)).toBe(240);
+  });
+
+  it('on SIGTERM flushes every open batch and commits before it exits', async () => {
+    const dir = compiled();
+    const recording = join(dir, 'records.jsonl');
+    // a long recording and batches that never fill on their own: only the shutdown can flush them
+    writeFileSync(recording, readFileSync(join(ROOT, 'examples/sync-replay/records.jsonl')));
+    const out = join(dir, 'raw');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['-e', `
+      import(${JSON.stringify(pathToFileURL(join(dir, 'runtime.js')).href)}).then(async (rt) => {
+        const source = new rt.FileSource(${JSON.stringify(recording)});
+        const engine = new rt.SyncEngine(source, new rt.FolderStore(${JSON.stringify(out)}), { send: async () => {} }, { prefix: 'raw', maxRecords: 1e9, maxBytes: 1e12, maxAgeMs: 3600000 });
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        console.log('ready');
+        await engine.run(stop.signal);
+        console.log('stored', engine.stored);
+      });`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    while (!stdout.includes('ready')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300)); // everything read, nothing flushed yet
+    expect(countLines(out) || 0).toBe(0);
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    expect(stdout).toContain('stored 240');
+    expect(countLines(out)).toBe(240);
+    const offsets = JSON.parse(readFileSync(`${recording}.offsets.json`, 'utf8')) as Record<string, string>;
+    expect(offsets).toEqual({ 'ridehailing.mobility.rides/0': '60', 'ridehailing.public.users/1': '60' });
+  });
+});
