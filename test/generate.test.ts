@@ -222,3 +222,32 @@ describe('bins', () => {
     expect(r.stderr).toMatch(/generated\/ is up to date/);
   });
 });
+
+describe('concurrent writers', () => {
+  it('refuses to write while another live process holds the lock, and takes over a stale one', async () => {
+    const dir = project();
+    mkdirSync(join(dir, 'generated'), { recursive: true });
+    writeFileSync(join(dir, 'generated', '.contractgen-lock'), String(process.pid)); // a live writer: us
+    const busy = await cli(['generate'], dir);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toMatch(/another contractgen \(pid \d+\) is writing .*; try again/);
+    expect(readdirSync(join(dir, 'generated'))).toEqual(['.contractgen-lock']);
+    writeFileSync(join(dir, 'generated', '.contractgen-lock'), '2147483646'); // no such process: a crash left it
+    expect((await cli(['generate'], dir)).code).toBe(0);
+    expect(existsSync(join(dir, 'generated', '.contractgen-lock'))).toBe(false);
+  });
+
+  it('two generate processes at once leave a correct output directory', async () => {
+    const dir = project();
+    const { spawn } = await import('node:child_process');
+    const run = () =>
+      new Promise<number>((resolve) => {
+        const c = spawn(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), 'generate'], { cwd: dir, stdio: 'ignore' });
+        c.on('exit', (code) => resolve(code ?? -1));
+      });
+    const codes = await Promise.all([run(), run(), run()]);
+    for (const c of codes) expect([0, 2]).toContain(c);
+    expect(codes).toContain(0);
+    expect(bin(['generate', '--check'], dir).code).toBe(0);
+  });
+});

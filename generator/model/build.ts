@@ -164,7 +164,9 @@ function resolveType(ctx: Ctx, p: Obj, path: readonly PathSeg[], ext: Map<string
       return { kind: 'timestamp' };
     }
     case 'object': {
-      const fields = buildFields(ctx, arr(p.properties), [...path, 'properties'], undefined);
+      // past the supported depth the rule NESTING_TOO_DEEP reports; stop building long before any stack limit
+      const depth = path.filter((seg) => seg === 'properties').length;
+      const fields = depth > 64 ? [] : buildFields(ctx, arr(p.properties), [...path, 'properties'], undefined);
       return { kind: 'object', fields };
     }
     case 'array': {

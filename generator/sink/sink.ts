@@ -7,7 +7,7 @@
  * - print: writes the map to stdout.
  * No path leaves the output directory, and no symlink inside it is followed.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { cmp } from '../diagnostics.js';
 import { isSafeRelativePath, MANIFEST, parseManifest } from '../emit/emit.js';
@@ -17,6 +17,40 @@ export class SinkError extends Error {
 }
 
 const STAGING = '.contractgen-staging';
+const LOCK = '.contractgen-lock';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * One writer at a time per output directory: an exclusive lock file holding the writer's pid. A lock whose
+ * process is gone (a crash) is taken over; a live one is a clear error rather than two interleaved writes.
+ */
+export function acquireLock(root: string): () => void {
+  const path = join(root, LOCK);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(readFileSync(path, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new SinkError(`another contractgen (pid ${pid}) is writing ${root}; try again when it is done`);
+      }
+      rmSync(path, { force: true }); // stale: its writer is gone
+    }
+  }
+  throw new SinkError(`cannot lock ${root}`);
+}
 
 /** Resolves `rel` under `root`, refusing anything that escapes it or passes through a symlink. */
 export function safeJoin(root: string, rel: string): string {
@@ -100,6 +134,15 @@ export function writeSink(root: string, files: ReadonlyMap<string, string>, hook
   mkdirSync(root, { recursive: true });
   const rootSt = lstatSync(root);
   if (!rootSt.isDirectory() && !rootSt.isSymbolicLink()) throw new SinkError(`${root} is not a directory`);
+  const release = acquireLock(root);
+  try {
+    return writeLocked(root, files, hooks);
+  } finally {
+    release();
+  }
+}
+
+function writeLocked(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks): Plan {
   const p = plan(root, files);
   if (p.write.length === 0 && p.remove.length === 0) return p;
   const staging = join(root, STAGING);

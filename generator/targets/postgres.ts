@@ -23,6 +23,7 @@ export const postgresTarget: Target = {
   run(model, ctx) {
     const d = pgDialect;
     const files = [];
+    const foreignKeys: Array<{ sql: string; source: string }> = [];
     const { datasets, diagnostics } = bySource('postgres', model, 'postgres');
     for (const { ds, src } of datasets) {
       const schema = src.schema ?? ctx.config.postgres.defaultSchema;
@@ -36,16 +37,18 @@ export const postgresTarget: Target = {
       const pkCols = ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName));
       if (pkCols.length) lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, 'pkey'], d.maxIdent))} PRIMARY KEY (${pkCols.join(', ')})`);
       for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
-      // Foreign keys only inside one database: relationships across systems are checked by the quality suites.
+      // Foreign keys only inside one database (relationships across systems are checked by the quality suites),
+      // and in foreign-keys.sql, applied after every table exists: contracts may reference each other in a cycle.
       for (const rel of ds.relationships) {
         const target = model.datasets.find((x) => x.name === rel.toDataset);
         const ts = target?.source;
         if (!target || ts?.kind !== 'postgres' || ts.host !== src.host || ts.port !== src.port || ts.database !== src.database) continue;
         const tf = rel.toFields.map((n) => d.ident(target.fields.find((x) => x.name === n)!.physicalName));
         const ff = rel.from.map((n) => d.ident(byName.get(n)!.physicalName));
-        lines.push(
-          `CONSTRAINT ${d.ident(constraintName([ds.table, ...rel.from, 'fkey'], d.maxIdent))} FOREIGN KEY (${ff.join(', ')}) REFERENCES ${d.ident(ts.schema ?? 'public')}.${d.ident(target.table)} (${tf.join(', ')})`,
-        );
+        foreignKeys.push({
+          sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${d.ident(constraintName([ds.table, ...rel.from, 'fkey'], d.maxIdent))} FOREIGN KEY (${ff.join(', ')}) REFERENCES ${d.ident(ts.schema ?? 'public')}.${d.ident(target.table)} (${tf.join(', ')});`,
+          source: ds.contract.file,
+        });
       }
       const indexes = ds.fields
         .filter((f) => f.unique && !(ds.primaryKey.length === 1 && ds.primaryKey[0] === f.name))
@@ -69,6 +72,9 @@ export const postgresTarget: Target = {
         comments,
       });
       files.push({ path: `${fileStem(ds)}.sql`, content, kind: 'sql' as const, sources: [ds.contract.file] });
+    }
+    if (foreignKeys.length) {
+      files.push({ path: 'foreign-keys.sql', content: `-- Run after every table file.\n${foreignKeys.map((f) => f.sql).join('\n')}\n`, kind: 'sql' as const, sources: [...new Set(foreignKeys.map((f) => f.source))] });
     }
     return { files, diagnostics };
   },

@@ -51,6 +51,8 @@ export const RULES: RuleDef[] = [
   { id: 'CONSTRAINT_INCONSISTENT', severity: 'error', summary: 'Enum, range, length and pattern constraints that contradict each other or the type.' },
   { id: 'PATTERN_INVALID', severity: 'error', summary: 'A pattern that is not a valid regular expression.' },
   { id: 'MYSQL_KEY_LENGTH', severity: 'error', summary: 'A MySQL key or unique string column without maxLength (MySQL cannot index TEXT without a length).' },
+  { id: 'NESTING_TOO_DEEP', severity: 'error', summary: 'Fields nested deeper than contractgen supports (16 levels).' },
+  { id: 'FIELD_LIMIT', severity: 'error', summary: "More columns than the source system allows (PostgreSQL 1,600; MySQL 4,096)." },
   { id: 'COLLISION', severity: 'error', summary: 'Two datasets map to the same dataset name, topic, source table, lake table or output file.' },
   { id: 'SECRET_LITERAL', severity: 'error', summary: 'A literal credential; reference it through ${env:…} or ${file:…} instead.' },
   { id: 'VERSION_SEMVER', severity: 'error', summary: 'The contract version is not semantic versioning (MAJOR.MINOR.PATCH).' },
@@ -59,6 +61,9 @@ export const RULES: RuleDef[] = [
   { id: 'OUTPUT_PATH', severity: 'error', summary: 'A target produced an output path that could leave the output directory.' },
   { id: 'TARGET_SKIPPED', severity: 'info', summary: 'A target skipped a dataset that lacks what it needs.' },
 ];
+
+/** Deepest field nesting contractgen accepts: far beyond real contracts, far below any stack or engine limit. */
+export const MAX_NESTING = 16;
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
@@ -82,9 +87,27 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
     }
 
     checkName(report, ds.name, ds.at, 'dataset', ds.source?.kind);
+    if (ds.table !== ds.name) checkName(report, ds.table, ds.at, 'table (physicalName)', ds.source?.kind);
     if (ds.source?.kind === 'cassandra' && ds.table.length > CQL_MAX_TABLE) report('error', 'NAME_INVALID', ds.at, `Cassandra table name "${ds.table}" is longer than ${CQL_MAX_TABLE} characters`);
+    if (ds.source) {
+      // these names reach topic names, slot names, connector names and SQL
+      for (const [what, v] of [['database', ds.source.database], ['schema', ds.source.schema]] as const) {
+        if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(v)) report('error', 'NAME_INVALID', ds.source.at, `source ${what} name "${v}" must be a plain identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 63 characters)`);
+      }
+      if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(ds.source.host)) report('error', 'SOURCE_INVALID', ds.source.at, `source host "${ds.source.host}" is not a host name`);
+      const limit = ds.source.kind === 'postgres' ? 1600 : ds.source.kind === 'mysql' ? 4096 : undefined;
+      if (limit !== undefined && ds.fields.length > limit) report('error', 'FIELD_LIMIT', ds.at, `"${ds.name}" has ${ds.fields.length} fields; ${ds.source.kind} allows at most ${limit} columns per table`);
+    }
+    let deepest = 0;
+    const depth = (fs: readonly Field[], d: number) => {
+      deepest = Math.max(deepest, d);
+      for (const f of fs) if (f.type.kind === 'object') depth(f.type.fields, d + 1);
+    };
+    depth(ds.fields, 1);
+    if (deepest > MAX_NESTING) report('error', 'NESTING_TOO_DEEP', ds.at, `"${ds.name}" nests fields ${deepest} levels deep; contractgen supports ${MAX_NESTING}`);
     walkFields(ds.fields, (f) => {
       checkName(report, f.name, f.at, 'field', ds.source?.kind);
+      if (f.physicalName !== f.name) checkName(report, f.physicalName, f.at, 'column (physicalName)', ds.source?.kind);
       checkConstraints(report, f);
       if (ds.source?.kind === 'mysql' && f.type.kind === 'string' && !f.type.maxLength && (f.unique || f.primaryKey)) {
         report('error', 'MYSQL_KEY_LENGTH', f.at, `"${f.name}" is a MySQL key/unique column: give it a length (physicalType "varchar(n)")`);
@@ -131,10 +154,11 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
   return out;
 }
 
-function walkFields(fields: readonly Field[], fn: (f: Field) => void) {
+function walkFields(fields: readonly Field[], fn: (f: Field) => void, depth = 0) {
+  if (depth > MAX_NESTING) return;
   for (const f of fields) {
     fn(f);
-    if (f.type.kind === 'object') walkFields(f.type.fields, fn);
+    if (f.type.kind === 'object') walkFields(f.type.fields, fn, depth + 1);
   }
 }
 
