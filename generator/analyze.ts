@@ -99,7 +99,14 @@ export function analyzeSources(sources: readonly ContractSource[], config: Platf
       diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'INPUT_TOO_LARGE', message: `contract is ${size ?? text?.length} bytes; the limit is ${MAX_CONTRACT_BYTES}` });
       continue;
     }
-    const r = loadContract(file, text);
+    let r: ReturnType<typeof loadContract>;
+    try {
+      r = loadContract(file, text);
+    } catch (e) {
+      // a parser or validator recursing past the stack on pathological input is the input's problem, not ours
+      if (!(e instanceof RangeError)) throw e;
+      r = { datasets: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', rule: 'NESTING_TOO_DEEP', message: `contract too deeply nested to process: ${e.message}` }] };
+    }
     diagnostics.push(...r.diagnostics);
     datasets.push(...r.datasets);
   }

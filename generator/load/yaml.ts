@@ -37,7 +37,42 @@ function yamlRule(code: string): string {
 
 export const MAX_ALIAS_COUNT = 100;
 
+/** Nesting no contract needs, checked before parsing, because parsers recurse: indentation columns, brackets. */
+export const MAX_INDENT = 400;
+export const MAX_BRACKETS = 128;
+
+/** The first line whose indentation or open brackets go past the limits, if any. */
+function tooDeep(source: string): { line: number; col: number; why: string } | undefined {
+  let depth = 0;
+  let line = 1;
+  let col = 1;
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\n') {
+      line++;
+      col = 1;
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && (c === ' ' || c === '\t')) {
+      indent++;
+      if (indent > MAX_INDENT) return { line, col, why: `indented more than ${MAX_INDENT} columns` };
+    } else lineStart = false;
+    if (c === '[' || c === '{') {
+      depth++;
+      if (depth > MAX_BRACKETS) return { line, col, why: `more than ${MAX_BRACKETS} nested brackets` };
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    col++;
+  }
+  return undefined;
+}
+
 export function loadYaml(file: string, source: string): { doc?: LoadedYaml; diagnostics: Diagnostic[] } {
+  const deep = tooDeep(source);
+  if (deep) return { diagnostics: [{ file, line: deep.line, col: deep.col, severity: 'error', rule: 'NESTING_TOO_DEEP', message: `nesting too deep to read: ${deep.why}` }] };
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const document = parseDocument(source, {

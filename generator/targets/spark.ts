@@ -21,9 +21,24 @@ export function sparkString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-/** Spark SQL identifiers: backticks unless plain. */
+/**
+ * Spark SQL keywords that cannot stand as a bare column name (Spark's ANSI reserved keywords, and the words its
+ * grammar, as dt-sql-parser implements it, will not take as identifiers).
+ */
+export const SPARK_RESERVED = new Set(
+  (
+    'all and any anti as asc authorization between both by case cast check collate column constraint create cross cube current current_date ' +
+    'current_time current_timestamp current_user date default delete desc describe distinct drop else end escape except exists extract false ' +
+    'fetch filter following for foreign from full grant group grouping having if in inner insert intersect interval into is join key keys ' +
+    'lateral leading left like limit minus natural not null nulls of offset on only or order outer over overlaps partition preceding primary ' +
+    'range references right rollup row rows select semi session_user set some start table tablesample then time timestamp to trailing true ' +
+    'truncate union unique unknown update user using values when where window with'
+  ).split(' '),
+);
+
+/** Spark SQL identifiers: backticks unless plain and not a keyword. */
 export function sparkIdent(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) ? name : `\`${name.replace(/`/g, '``')}\``;
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !SPARK_RESERVED.has(name) ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
 /** Python: a double-quoted literal (JSON string syntax is valid Python), and text for a """ block. */

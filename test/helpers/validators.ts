@@ -1,0 +1,129 @@
+/**
+ * Runs every generated file through the real parser or engine for its kind, and returns the problems found.
+ * Shared by the hostile-input corpus and the property-based tests: whatever a contract says, the output must
+ * stay valid.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import avro from 'avsc';
+import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
+import { loadModule, parseSync } from 'libpg-query';
+import { parseDocument } from 'yaml';
+import { CQL_RESERVED } from '../../generator/model/names.js';
+import { reference, ROOT } from './reference.js';
+
+const require = createRequire(import.meta.url);
+const ts = require('typescript') as typeof import('typescript');
+const Ajv = require('ajv').default;
+const ruff = require('@astral-sh/ruff-wasm-nodejs') as { Workspace: new (o: unknown, e: number) => { check(s: string): Array<{ code: string; message: string; start_location: { row: number } }> }; PositionEncoding: { Utf16: number } };
+
+class Decimal extends avro.types.LogicalType {
+  override _fromValue(v: unknown) {
+    return v;
+  }
+  override _toValue(v: unknown) {
+    return v;
+  }
+}
+
+/** Statement kinds generated SQL may contain: anything else (DROP, DELETE …) means text escaped into code. */
+const PG_STATEMENTS = new Set(['CreateStmt', 'IndexStmt', 'CommentStmt', 'CreateSchemaStmt', 'AlterTableStmt', 'CreateRoleStmt', 'GrantStmt', 'GrantRoleStmt', 'CreatePublicationStmt']);
+
+let pgReady = false;
+let crd: ((x: unknown) => boolean) | undefined;
+const trino = new TrinoSQL();
+const spark = new SparkSQL();
+const lint = new ruff.Workspace({ lint: { select: ['E9', 'F'] } }, ruff.PositionEncoding.Utf16);
+
+export async function validateOutputs(files: ReadonlyMap<string, string>, label: string): Promise<string[]> {
+  const problems: string[] = [];
+  const bad = (path: string, what: string) => problems.push(`${label}: ${path}: ${what}`);
+  if (!pgReady) {
+    await loadModule();
+    pgReady = true;
+  }
+  if (!crd) {
+    const doc = parseDocument(readFileSync(reference('kafka/strimzi-kafkatopic-crd-1.2.0.yaml').path, 'utf8')).toJS();
+    crd = new Ajv({ strict: false }).compile(doc.spec.versions[0].schema.openAPIV3Schema);
+  }
+  const py: Array<[string, string]> = [];
+  const props: Array<[string, string]> = [];
+  for (const [path, content] of files) {
+    try {
+      if (path.endsWith('.json') || path.endsWith('.avsc')) {
+        const v = JSON.parse(content);
+        if (path.endsWith('.avsc')) avro.Type.forSchema(v, { logicalTypes: { decimal: Decimal }, assertLogicalTypes: true } as never);
+      } else if (path.endsWith('.yaml')) {
+        const d = parseDocument(content, { uniqueKeys: true, strict: true });
+        if (d.errors.length) bad(path, d.errors[0]!.message);
+        const v = d.toJS();
+        if (v?.kind === 'KafkaTopic' && !crd!(v)) bad(path, 'KafkaTopic does not validate against the Strimzi CRD');
+      } else if (path.endsWith('.sql') && (path.startsWith('postgres/') || path.startsWith('debezium/'))) {
+        // psql variables are not SQL: give the parser a literal where psql would substitute one
+        const tree = parseSync(content.replace(/:'debezium_password'/g, "'x'")) as { stmts: Array<{ stmt: Record<string, unknown> }> };
+        for (const s of tree.stmts) {
+          const kind = Object.keys(s.stmt)[0]!;
+          if (!PG_STATEMENTS.has(kind)) bad(path, `unexpected statement ${kind}`);
+        }
+      } else if (path.endsWith('.sql') && path.startsWith('mysql/')) {
+        // checked by the MySQL grammar in mysql.test.ts; here: one statement only
+        if ((content.match(/;\s*$/gm) ?? []).length !== 1) bad(path, 'expected exactly one statement');
+      } else if (path.endsWith('.sql') && path.startsWith('trino/')) {
+        const errs = trino.validate(content);
+        if (errs.length) bad(path, `Trino grammar: ${errs[0]!.message} at ${errs[0]!.startLine}:${errs[0]!.startColumn}`);
+        const n = trino.splitSQLByStatement(content)?.length ?? 0;
+        const want = path.endsWith('schemas.sql') ? 2 : path.endsWith('.refresh.sql') ? -1 : 3;
+        if (want > 0 && n !== want) bad(path, `${n} statements, expected ${want}`);
+      } else if (path.endsWith('.cql')) {
+        for (const line of content.split('\n')) {
+          const col = /^ {4}(\S+) [a-z<>]+,$/.exec(line);
+          if (col && !/^"([^"]|"")+"$/.test(col[1]!) && (!/^[a-z_][a-z0-9_]*$/.test(col[1]!) || CQL_RESERVED.has(col[1]!))) bad(path, `unquoted identifier ${col[1]}`);
+          if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |    -- |    \S+ [a-z<>]+,$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
+        }
+      } else if (path.endsWith('.py')) {
+        py.push([path, content]);
+        const issues = lint.check(content).map((d) => `${d.start_location.row}: ${d.code} ${d.message}`);
+        if (issues.length) bad(path, `Ruff: ${issues.join('; ')}`);
+      } else if (path.endsWith('.properties')) {
+        props.push([path, content]);
+      } else if (path.endsWith('.ts') || path.endsWith('.mts')) {
+        const out = ts.transpileModule(content, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+        if (out.diagnostics?.length) bad(path, `TypeScript: ${ts.flattenDiagnosticMessageText(out.diagnostics[0]!.messageText, ' ')}`);
+      }
+    } catch (e) {
+      bad(path, (e as Error).message.split('\n')[0]!);
+    }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cg-validate-'));
+  if (py.length) {
+    const paths = py.map(([p, c], i) => {
+      const f = join(dir, `${i}.py`);
+      writeFileSync(f, c);
+      return [p, f] as const;
+    });
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...paths.map(([, f]) => f)], { encoding: 'utf8' });
+    if (r.status !== 0) bad('python', `CPython: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+    else {
+      const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string> }>;
+      inspected.forEach((x, i) => {
+        for (const [name, text] of Object.entries(x.sql)) {
+          const errs = spark.validate(text);
+          if (errs.length) bad(paths[i]![0], `SparkSQL ${name}: ${errs[0]!.message}`);
+        }
+      });
+    }
+  }
+  if (props.length) {
+    const paths = props.map(([p, c], i) => {
+      const f = join(dir, `${i}.properties`);
+      writeFileSync(f, c);
+      return [p, f] as const;
+    });
+    const r = spawnSync('java', [join(ROOT, 'test/helpers/PropsCheck.java'), ...paths.map(([, f]) => f)], { encoding: 'utf8' });
+    if (r.status !== 0) bad('properties', `java.util.Properties: ${r.stderr.split('\n')[0]}`);
+  }
+  return problems;
+}
