@@ -15,6 +15,7 @@ import type { Dataset } from '../generator/model/ir.js';
 import { DEFAULT_CONFIG, mergeConfig } from '../generator/config/config.js';
 import { kafkaTarget } from '../generator/targets/kafka.js';
 import { generateFrom } from './helpers/generate.js';
+import { debeziumConfigProblems, type DebeziumKind } from './helpers/platform-refs.js';
 import { reference, ROOT } from './helpers/reference.js';
 
 const require = createRequire(import.meta.url);
@@ -36,30 +37,8 @@ beforeAll(async () => {
   mysqlFiles = (await generateFrom(['examples/mysql-source/contracts'])).files;
 });
 
-/** name → {enum values} from an annotated Debezium property list */
-function debeziumProps(kind: 'postgres' | 'mysql' | 'cassandra'): Map<string, string[]> {
-  const ref = reference(`debezium/debezium-${kind}-properties.annotated.tsv`);
-  const lines = readFileSync(ref.path, 'utf8').trim().split('\n');
-  const header = lines[0]!.split('\t');
-  const enumCol = header.indexOf('enum_values');
-  return new Map(lines.slice(1).map((l) => l.split('\t')).map((c) => [c[0]!, c[enumCol] ? c[enumCol]!.split('|') : []]));
-}
-const framework = () => new Set(readFileSync(reference('kafka/kafka-connect-framework-properties.txt').path, 'utf8').trim().split('\n'));
-/**
- * Documented pass-through prefixes: converter settings everywhere; SMT settings (`transforms.<alias>.*`) on Kafka
- * Connect only; producer settings on the Cassandra agent only (it is not a Kafka Connect worker).
- */
-const PREFIXES = { postgres: ['key.converter.', 'value.converter.', 'transforms.'], mysql: ['key.converter.', 'value.converter.', 'transforms.'], cassandra: ['key.converter.', 'value.converter.', 'kafka.producer.'] };
-
-function checkNames(cfg: Record<string, string>, kind: 'postgres' | 'mysql' | 'cassandra') {
-  const dbz = debeziumProps(kind);
-  const fw = kind === 'cassandra' ? new Set<string>() : framework();
-  for (const [k, v] of Object.entries(cfg)) {
-    const known = dbz.has(k) || fw.has(k) || PREFIXES[kind].some((p) => k.startsWith(p));
-    expect(known, `${kind}: unknown property ${k}`).toBe(true);
-    const allowed = dbz.get(k) ?? [];
-    if (allowed.length) expect(allowed.map((a) => a.toLowerCase()), `${k}=${v}`).toContain(v.toLowerCase());
-  }
+function checkNames(cfg: Record<string, string>, kind: DebeziumKind) {
+  expect(debeziumConfigProblems(cfg, kind)).toEqual([]);
 }
 
 describe('debezium target', () => {

@@ -14,37 +14,25 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { generateFrom } from './helpers/generate.js';
+import { unityCatalogKind, validateUnityCatalog } from './helpers/platform-refs.js';
 import { reference, ROOT } from './helpers/reference.js';
 
 const require = createRequire(import.meta.url);
-const Ajv = require('ajv').default;
 const specRef = reference('unitycatalog/unitycatalog-openapi-v0.6.0.yaml');
 
 let files: Map<string, string>;
-let validate: (name: string, body: unknown) => string | null;
+const validate = validateUnityCatalog;
 
 beforeAll(async () => {
   files = (await generateFrom()).files;
-  const spec = parseYaml(readFileSync(specRef.path, 'utf8'));
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  require('ajv-formats')(ajv);
-  ajv.addSchema({ $id: 'uc', components: spec.components });
-  validate = (name, body) => {
-    const v = ajv.getSchema(`uc#/components/schemas/${name}`)!;
-    return v(body) ? null : JSON.stringify(v.errors);
-  };
 });
 
-const payloads = () => [...files.keys()].filter((p) => p.startsWith('unity-catalog/') && p.endsWith('.json') && !p.includes('manifest'));
+const payloads = () => [...files.keys()].filter((p) => unityCatalogKind(p));
 
 describe.runIf(specRef.available)('unity-catalog target', () => {
   it('writes payloads that validate against the spec: CreateCatalog, CreateSchema, CreateTable', () => {
-    const kinds = { catalog: 'CreateCatalog', schemas: 'CreateSchema', tables: 'CreateTable' } as const;
-    expect(payloads().length).toBe(1 + 2 + 4);
-    for (const p of payloads()) {
-      const kind = p.includes('/tables/') ? kinds.tables : p.includes('/schemas/') ? kinds.schemas : kinds.catalog;
-      expect(validate(kind, JSON.parse(files.get(p)!)), p).toBeNull();
-    }
+    expect(payloads().map(unityCatalogKind).sort()).toEqual(['CreateCatalog', 'CreateSchema', 'CreateSchema', ...Array(4).fill('CreateTable')]);
+    for (const p of payloads()) expect(validate(unityCatalogKind(p)!, JSON.parse(files.get(p)!)), p).toBeNull();
   });
 
   it("gives every column a type_json that is a Spark StructField with the column's name and nullability (the server's check)", () => {

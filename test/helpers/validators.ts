@@ -13,6 +13,7 @@ import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { loadModule, parseSync } from 'libpg-query';
 import { parseDocument } from 'yaml';
 import { CQL_RESERVED } from '../../generator/model/names.js';
+import { debeziumConfigProblems, debeziumKindOf, unityCatalogKind, validateUnityCatalog } from './platform-refs.js';
 import { reference, ROOT } from './reference.js';
 
 const require = createRequire(import.meta.url);
@@ -39,8 +40,13 @@ const spark = new SparkSQL();
 const lint = new ruff.Workspace({ lint: { select: ['E9', 'F'] } }, ruff.PositionEncoding.Utf16);
 
 export async function validateOutputs(files: ReadonlyMap<string, string>, label: string): Promise<string[]> {
+  return validateCases([{ label, files }]);
+}
+
+/** Validates the outputs of many generations at once: one Python and one Java process for all of them. */
+export async function validateCases(cases: ReadonlyArray<{ label: string; files: ReadonlyMap<string, string> }>): Promise<string[]> {
   const problems: string[] = [];
-  const bad = (path: string, what: string) => problems.push(`${label}: ${path}: ${what}`);
+  const report = (label: string, path: string, what: string) => problems.push(`${label}: ${path}: ${what}`);
   if (!pgReady) {
     await loadModule();
     pgReady = true;
@@ -49,12 +55,22 @@ export async function validateOutputs(files: ReadonlyMap<string, string>, label:
     const doc = parseDocument(readFileSync(reference('kafka/strimzi-kafkatopic-crd-1.2.0.yaml').path, 'utf8')).toJS();
     crd = new Ajv({ strict: false }).compile(doc.spec.versions[0].schema.openAPIV3Schema);
   }
-  const py: Array<[string, string]> = [];
-  const props: Array<[string, string]> = [];
-  for (const [path, content] of files) {
+  type Deferred = { label: string; path: string; content: string };
+  const py: Deferred[] = [];
+  const props: Deferred[] = [];
+  for (const { label, files } of cases) for (const [path, content] of files) {
+    const bad = (p: string, what: string) => report(label, p, what);
     try {
       if (path.endsWith('.json') || path.endsWith('.avsc')) {
         const v = JSON.parse(content);
+        const uc = unityCatalogKind(path);
+        if (uc) {
+          const err = validateUnityCatalog(uc, v);
+          if (err) bad(path, `Unity Catalog ${uc}: ${err}`);
+        }
+        const dbz = path.startsWith('debezium/') && path.endsWith('/connector.json') ? debeziumKindOf(v.config?.['connector.class']) : undefined;
+        if (path.startsWith('debezium/') && path.endsWith('/connector.json') && !dbz) bad(path, `not a Debezium connector class: ${v.config?.['connector.class']}`);
+        if (dbz) for (const p of debeziumConfigProblems(v.config, dbz)) bad(path, p);
         if (path.endsWith('.avsc')) avro.Type.forSchema(v, { logicalTypes: { decimal: Decimal }, assertLogicalTypes: true } as never);
       } else if (path.endsWith('.yaml')) {
         const d = parseDocument(content, { uniqueKeys: true, strict: true });
@@ -84,11 +100,11 @@ export async function validateOutputs(files: ReadonlyMap<string, string>, label:
           if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |    -- |    \S+ [a-z<>]+,$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
         }
       } else if (path.endsWith('.py')) {
-        py.push([path, content]);
+        py.push({ label, path, content });
         const issues = lint.check(content).map((d) => `${d.start_location.row}: ${d.code} ${d.message}`);
         if (issues.length) bad(path, `Ruff: ${issues.join('; ')}`);
       } else if (path.endsWith('.properties')) {
-        props.push([path, content]);
+        props.push({ label, path, content });
       } else if (path.endsWith('.ts') || path.endsWith('.mts')) {
         const out = ts.transpileModule(content, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
         if (out.diagnostics?.length) bad(path, `TypeScript: ${ts.flattenDiagnosticMessageText(out.diagnostics[0]!.messageText, ' ')}`);
@@ -99,31 +115,36 @@ export async function validateOutputs(files: ReadonlyMap<string, string>, label:
   }
   const dir = mkdtempSync(join(tmpdir(), 'cg-validate-'));
   if (py.length) {
-    const paths = py.map(([p, c], i) => {
-      const f = join(dir, `${i}.py`);
-      writeFileSync(f, c);
-      return [p, f] as const;
-    });
-    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...paths.map(([, f]) => f)], { encoding: 'utf8' });
-    if (r.status !== 0) bad('python', `CPython: ${r.stderr.trim().split('\n').slice(-1)[0]}`);
+    const files = py.map((d, i) => writeTemp(dir, `${i}.py`, d.content));
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8' });
+    if (r.status !== 0) report('python', 'CPython', `${r.stderr.trim().split('\n').slice(-1)[0]} (in ${JSON.stringify(py.map((d, i) => `${i}.py=${d.label}:${d.path}`))})`);
     else {
       const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string> }>;
       inspected.forEach((x, i) => {
         for (const [name, text] of Object.entries(x.sql)) {
           const errs = spark.validate(text);
-          if (errs.length) bad(paths[i]![0], `SparkSQL ${name}: ${errs[0]!.message}`);
+          if (errs.length) report(py[i]!.label, py[i]!.path, `SparkSQL ${name}: ${errs[0]!.message}`);
         }
       });
     }
   }
   if (props.length) {
-    const paths = props.map(([p, c], i) => {
-      const f = join(dir, `${i}.properties`);
-      writeFileSync(f, c);
-      return [p, f] as const;
-    });
-    const r = spawnSync('java', [join(ROOT, 'test/helpers/PropsCheck.java'), ...paths.map(([, f]) => f)], { encoding: 'utf8' });
-    if (r.status !== 0) bad('properties', `java.util.Properties: ${r.stderr.split('\n')[0]}`);
+    const files = props.map((d, i) => writeTemp(dir, `${i}.properties`, d.content));
+    const r = spawnSync('java', [join(ROOT, 'test/helpers/PropsCheck.java'), ...files], { encoding: 'utf8' });
+    if (r.status !== 0) report('properties', 'java.util.Properties', r.error ? `${r.error} (needs a JDK: .ci/run installs openjdk-17-jdk-headless)` : r.stderr.split('\n')[0]!);
+    else {
+      // the Debezium Cassandra agent's properties: only names Debezium Cassandra knows
+      const loaded = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { entries: Record<string, string> });
+      loaded.forEach((x, i) => {
+        if (props[i]!.path.startsWith('debezium/')) for (const p of debeziumConfigProblems(x.entries, 'cassandra')) report(props[i]!.label, props[i]!.path, p);
+      });
+    }
   }
   return problems;
+}
+
+function writeTemp(dir: string, name: string, content: string): string {
+  const f = join(dir, name);
+  writeFileSync(f, content);
+  return f;
 }
