@@ -75,3 +75,10 @@ if (sync.status !== 0) throw new Error(`bench/sync.mjs failed: ${sync.stderr}`);
 const syncTable = sync.stdout.trim();
 console.log(`\n${syncTable}`);
 replaceSection('sync', syncTable);
+
+// scale: 1,000 and 2,000 synthetic contracts through generate --check, in their own processes
+const scale = spawnSync(process.execPath, [join(root, 'bench', 'scale.mjs'), '--sizes', '1000,2000', '--runs', '3'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+if (scale.status !== 0) throw new Error(`bench/scale.mjs failed: ${scale.stderr}`);
+const scaleTable = scale.stdout.trim();
+console.log(`\n${scaleTable}`);
+replaceSection('scale', scaleTable);

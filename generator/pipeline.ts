@@ -4,7 +4,7 @@
  */
 import type { Analysis } from './analyze.js';
 import type { Diagnostic } from './diagnostics.js';
-import { emit, type EmitInput } from './emit/emit.js';
+import { emitInto, sortedMap } from './emit/emit.js';
 import { loadTemplates } from './emit/templates.js';
 import { TARGETS } from './targets/registry.js';
 import type { Target, Templates } from './targets/target.js';
@@ -20,13 +20,36 @@ export function selectTargets(ids: readonly string[] | undefined): Target[] {
 }
 
 export async function generateFiles(analysis: Analysis, targets: readonly Target[], templates: Templates = loadTemplates()): Promise<GenerateResult> {
+  const files = new Map<string, string>();
+  const diagnostics = await generateEach(
+    analysis,
+    targets,
+    (mine) => {
+      for (const [k, v] of mine) files.set(k, v);
+    },
+    templates,
+  );
+  return { files: sortedMap(files), diagnostics };
+}
+
+/**
+ * Runs the targets one at a time, in the order given, and hands each target's emitted files (sorted) to `each`
+ * as soon as they exist. generateFiles collects them into the one map; `generate --check` compares each
+ * target's files and lets them go, so at a few thousand contracts only one target's output is in memory.
+ */
+export async function generateEach(
+  analysis: Analysis,
+  targets: readonly Target[],
+  each: (files: Map<string, string>) => void | Promise<void>,
+  templates: Templates = loadTemplates(),
+): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  const inputs: EmitInput[] = [];
   for (const t of targets) {
     const r = t.run(analysis.model, { config: analysis.config, template: templates });
     diagnostics.push(...r.diagnostics);
-    inputs.push({ target: t.id, files: r.files });
+    const files = new Map<string, string>();
+    await emitInto(files, diagnostics, { target: t.id, files: r.files });
+    await each(sortedMap(files));
   }
-  const emitted = await emit(inputs);
-  return { files: emitted.files, diagnostics: [...diagnostics, ...emitted.diagnostics] };
+  return diagnostics;
 }

@@ -1,5 +1,5 @@
 /**
- * The hostile corpus (test/fixtures/hostile, 72 cases from make-corpus.mjs, plus huge inputs built here):
+ * The hostile corpus (test/fixtures/hostile, 75 cases from make-corpus.mjs, plus huge inputs built here):
  * illegal input exits 1 or 2 with a positioned diagnostic and a rule ID, no stack trace, nothing written;
  * legal input produces output that every real validator accepts, with the hostile text escaped.
  */

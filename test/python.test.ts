@@ -35,7 +35,10 @@ const dir = mkdtempSync(join(tmpdir(), 'cg-py-'));
 function inspect(paths: string[]): Inspected[] {
   const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...paths], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`/usr/bin/python3 could not compile the generated Python:\n${r.stderr}`);
-  return JSON.parse(r.stdout) as Inspected[];
+  const out = JSON.parse(r.stdout) as Array<Inspected & { error?: string }>;
+  const errors = out.filter((x) => x.error).map((x) => `${x.path}: ${x.error}`);
+  if (errors.length) throw new Error(`/usr/bin/python3 could not compile the generated Python:\n${errors.join('\n')}`);
+  return out;
 }
 
 function lint(source: string, select: string[]): string[] {

@@ -5,14 +5,13 @@
  * server that implements the endpoints it calls, validating every request body against the spec.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
 import { generateFrom } from './helpers/generate.js';
 import { unityCatalogKind, validateUnityCatalog } from './helpers/platform-refs.js';
 import { reference, ROOT } from './helpers/reference.js';

@@ -11,17 +11,17 @@ export interface TopicDefinition {
 
 export const TOPICS = [
   {
-    topic: 'ridehailing.mobility.rides',
-    dataset: 'rides',
-    source: 'cassandra',
-    valueFormat: 'json',
+    "topic": "ridehailing.mobility.rides",
+    "dataset": "rides",
+    "source": "cassandra",
+    "valueFormat": "json"
   },
   {
-    topic: 'ridehailing.public.users',
-    dataset: 'users',
-    source: 'postgres',
-    valueFormat: 'avro',
-  },
+    "topic": "ridehailing.public.users",
+    "dataset": "users",
+    "source": "postgres",
+    "valueFormat": "avro"
+  }
 ] as const satisfies readonly TopicDefinition[];
 
 export type TopicName = (typeof TOPICS)[number]['topic'];

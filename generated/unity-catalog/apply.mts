@@ -4,7 +4,7 @@
  * updates what differs. UC OSS cannot update a table, so a changed EXTERNAL table is dropped and re-created
  * (metadata only; the data stays where it is).
  *
- * Usage: UC_URL=http://host:8080/api/2.1/unity-catalog UC_TOKEN=… npx tsx apply.mts [--dry-run]
+ * Usage: UC_URL=http://host:8080/api/2.1/unity-catalog UC_TOKEN=<token> npx tsx apply.mts [--dry-run]
  */
 export type Properties = Record<string, string>;
 
@@ -88,556 +88,516 @@ export interface ApplyOptions {
 
 /** What the contracts say Unity Catalog must hold. */
 export const PLAN: Plan = {
-  catalog: {
-    name: 'ride_lake',
-    comment: 'Lake of ride_platform: raw CDC events and trusted current state, generated from data contracts.',
-    properties: {
-      'managed-by': 'contractgen',
-    },
+  "catalog": {
+    "name": "ride_lake",
+    "comment": "Lake of ride_platform: raw CDC events and trusted current state, generated from data contracts.",
+    "properties": {
+      "managed-by": "contractgen"
+    }
   },
-  schemas: [
+  "schemas": [
     {
-      name: 'raw',
-      catalog_name: 'ride_lake',
-      comment: 'Raw layer: CDC topics copied byte-exact from Kafka.',
-      properties: {
-        layer: 'raw',
-      },
+      "name": "raw",
+      "catalog_name": "ride_lake",
+      "comment": "Raw layer: CDC topics copied byte-exact from Kafka.",
+      "properties": {
+        "layer": "raw"
+      }
     },
     {
-      name: 'trusted',
-      catalog_name: 'ride_lake',
-      comment: 'Trusted layer: current state per dataset, checked against its contract.',
-      properties: {
-        layer: 'trusted',
-      },
-    },
+      "name": "trusted",
+      "catalog_name": "ride_lake",
+      "comment": "Trusted layer: current state per dataset, checked against its contract.",
+      "properties": {
+        "layer": "trusted"
+      }
+    }
   ],
-  tables: [
+  "tables": [
     {
-      name: 'rides',
-      catalog_name: 'ride_lake',
-      schema_name: 'raw',
-      table_type: 'EXTERNAL',
-      data_source_format: 'JSON',
-      columns: [
+      "name": "rides",
+      "catalog_name": "ride_lake",
+      "schema_name": "raw",
+      "table_type": "EXTERNAL",
+      "data_source_format": "JSON",
+      "columns": [
         {
-          name: 'key',
-          type_text: 'string',
-          type_json:
-            '{"name":"key","type":"string","nullable":true,"metadata":{"comment":"message key, base64 (null for none)"}}',
-          type_name: 'STRING',
-          position: 0,
-          comment: 'message key, base64 (null for none)',
-          nullable: true,
+          "name": "key",
+          "type_text": "string",
+          "type_json": "{\"name\":\"key\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"message key, base64 (null for none)\"}}",
+          "type_name": "STRING",
+          "position": 0,
+          "comment": "message key, base64 (null for none)",
+          "nullable": true
         },
         {
-          name: 'value',
-          type_text: 'string',
-          type_json:
-            '{"name":"value","type":"string","nullable":true,"metadata":{"comment":"message value, base64 (null for a tombstone)"}}',
-          type_name: 'STRING',
-          position: 1,
-          comment: 'message value, base64 (null for a tombstone)',
-          nullable: true,
+          "name": "value",
+          "type_text": "string",
+          "type_json": "{\"name\":\"value\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"message value, base64 (null for a tombstone)\"}}",
+          "type_name": "STRING",
+          "position": 1,
+          "comment": "message value, base64 (null for a tombstone)",
+          "nullable": true
         },
         {
-          name: 'offset',
-          type_text: 'bigint',
-          type_json: '{"name":"offset","type":"long","nullable":false,"metadata":{"comment":"Kafka offset"}}',
-          type_name: 'LONG',
-          position: 2,
-          comment: 'Kafka offset',
-          nullable: false,
+          "name": "offset",
+          "type_text": "bigint",
+          "type_json": "{\"name\":\"offset\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka offset\"}}",
+          "type_name": "LONG",
+          "position": 2,
+          "comment": "Kafka offset",
+          "nullable": false
         },
         {
-          name: 'timestamp',
-          type_text: 'bigint',
-          type_json:
-            '{"name":"timestamp","type":"long","nullable":false,"metadata":{"comment":"Kafka timestamp, epoch milliseconds"}}',
-          type_name: 'LONG',
-          position: 3,
-          comment: 'Kafka timestamp, epoch milliseconds',
-          nullable: false,
+          "name": "timestamp",
+          "type_text": "bigint",
+          "type_json": "{\"name\":\"timestamp\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka timestamp, epoch milliseconds\"}}",
+          "type_name": "LONG",
+          "position": 3,
+          "comment": "Kafka timestamp, epoch milliseconds",
+          "nullable": false
         },
         {
-          name: 'dt',
-          type_text: 'string',
-          type_json:
-            '{"name":"dt","type":"string","nullable":false,"metadata":{"comment":"partition: UTC date of the Kafka timestamp"}}',
-          type_name: 'STRING',
-          position: 4,
-          comment: 'partition: UTC date of the Kafka timestamp',
-          nullable: false,
-          partition_index: 0,
+          "name": "dt",
+          "type_text": "string",
+          "type_json": "{\"name\":\"dt\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"partition: UTC date of the Kafka timestamp\"}}",
+          "type_name": "STRING",
+          "position": 4,
+          "comment": "partition: UTC date of the Kafka timestamp",
+          "nullable": false,
+          "partition_index": 0
         },
         {
-          name: 'hour',
-          type_text: 'string',
-          type_json:
-            '{"name":"hour","type":"string","nullable":false,"metadata":{"comment":"partition: UTC hour of the Kafka timestamp"}}',
-          type_name: 'STRING',
-          position: 5,
-          comment: 'partition: UTC hour of the Kafka timestamp',
-          nullable: false,
-          partition_index: 1,
-        },
+          "name": "hour",
+          "type_text": "string",
+          "type_json": "{\"name\":\"hour\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"partition: UTC hour of the Kafka timestamp\"}}",
+          "type_name": "STRING",
+          "position": 5,
+          "comment": "partition: UTC hour of the Kafka timestamp",
+          "nullable": false,
+          "partition_index": 1
+        }
       ],
-      storage_location: 's3://lake-raw/raw/ridehailing.mobility.rides/',
-      comment: 'Raw CDC events of rides, byte-exact JSON lines.',
-      properties: {
-        'contract.id': 'rides',
-        'contract.version': '1.0.0',
-        'contract.dataset': 'rides',
-        layer: 'raw',
-        owner: 'mobility-team',
-        'pii.columns': 'pickup_lat,pickup_lon,dropoff_lat,dropoff_lon',
-        'pii.classification': 'contains-pii',
-      },
+      "storage_location": "s3://lake-raw/raw/ridehailing.mobility.rides/",
+      "comment": "Raw CDC events of rides, byte-exact JSON lines.",
+      "properties": {
+        "contract.id": "rides",
+        "contract.version": "1.0.0",
+        "contract.dataset": "rides",
+        "layer": "raw",
+        "owner": "mobility-team",
+        "pii.columns": "pickup_lat,pickup_lon,dropoff_lat,dropoff_lon",
+        "pii.classification": "contains-pii"
+      }
     },
     {
-      name: 'rides',
-      catalog_name: 'ride_lake',
-      schema_name: 'trusted',
-      table_type: 'EXTERNAL',
-      data_source_format: 'PARQUET',
-      columns: [
+      "name": "rides",
+      "catalog_name": "ride_lake",
+      "schema_name": "trusted",
+      "table_type": "EXTERNAL",
+      "data_source_format": "PARQUET",
+      "columns": [
         {
-          name: 'city',
-          type_text: 'string',
-          type_json:
-            '{"name":"city","type":"string","nullable":false,"metadata":{"comment":"City where the ride was requested (partition key)."}}',
-          type_name: 'STRING',
-          position: 0,
-          comment: 'City where the ride was requested (partition key).',
-          nullable: false,
+          "name": "city",
+          "type_text": "string",
+          "type_json": "{\"name\":\"city\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"City where the ride was requested (partition key).\"}}",
+          "type_name": "STRING",
+          "position": 0,
+          "comment": "City where the ride was requested (partition key).",
+          "nullable": false
         },
         {
-          name: 'requested_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"requested_at","type":"timestamp","nullable":false,"metadata":{"comment":"When the rider requested the ride (clustering column, newest first)."}}',
-          type_name: 'TIMESTAMP',
-          position: 1,
-          comment: 'When the rider requested the ride (clustering column, newest first).',
-          nullable: false,
+          "name": "requested_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"requested_at\",\"type\":\"timestamp\",\"nullable\":false,\"metadata\":{\"comment\":\"When the rider requested the ride (clustering column, newest first).\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 1,
+          "comment": "When the rider requested the ride (clustering column, newest first).",
+          "nullable": false
         },
         {
-          name: 'ride_id',
-          type_text: 'string',
-          type_json:
-            '{"name":"ride_id","type":"string","nullable":false,"metadata":{"comment":"Identifier of the ride."}}',
-          type_name: 'STRING',
-          position: 2,
-          comment: 'Identifier of the ride.',
-          nullable: false,
+          "name": "ride_id",
+          "type_text": "string",
+          "type_json": "{\"name\":\"ride_id\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Identifier of the ride.\"}}",
+          "type_name": "STRING",
+          "position": 2,
+          "comment": "Identifier of the ride.",
+          "nullable": false
         },
         {
-          name: 'rider_id',
-          type_text: 'string',
-          type_json:
-            '{"name":"rider_id","type":"string","nullable":false,"metadata":{"comment":"The rider who requested the ride."}}',
-          type_name: 'STRING',
-          position: 3,
-          comment: 'The rider who requested the ride.',
-          nullable: false,
+          "name": "rider_id",
+          "type_text": "string",
+          "type_json": "{\"name\":\"rider_id\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"The rider who requested the ride.\"}}",
+          "type_name": "STRING",
+          "position": 3,
+          "comment": "The rider who requested the ride.",
+          "nullable": false
         },
         {
-          name: 'driver_id',
-          type_text: 'string',
-          type_json:
-            '{"name":"driver_id","type":"string","nullable":true,"metadata":{"comment":"The driver who accepted the ride; empty until accepted."}}',
-          type_name: 'STRING',
-          position: 4,
-          comment: 'The driver who accepted the ride; empty until accepted.',
-          nullable: true,
+          "name": "driver_id",
+          "type_text": "string",
+          "type_json": "{\"name\":\"driver_id\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"The driver who accepted the ride; empty until accepted.\"}}",
+          "type_name": "STRING",
+          "position": 4,
+          "comment": "The driver who accepted the ride; empty until accepted.",
+          "nullable": true
         },
         {
-          name: 'status',
-          type_text: 'string',
-          type_json:
-            '{"name":"status","type":"string","nullable":false,"metadata":{"comment":"Lifecycle state of the ride."}}',
-          type_name: 'STRING',
-          position: 5,
-          comment: 'Lifecycle state of the ride.',
-          nullable: false,
+          "name": "status",
+          "type_text": "string",
+          "type_json": "{\"name\":\"status\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Lifecycle state of the ride.\"}}",
+          "type_name": "STRING",
+          "position": 5,
+          "comment": "Lifecycle state of the ride.",
+          "nullable": false
         },
         {
-          name: 'accepted_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"accepted_at","type":"timestamp","nullable":true,"metadata":{"comment":"When a driver accepted the ride."}}',
-          type_name: 'TIMESTAMP',
-          position: 6,
-          comment: 'When a driver accepted the ride.',
-          nullable: true,
+          "name": "accepted_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"accepted_at\",\"type\":\"timestamp\",\"nullable\":true,\"metadata\":{\"comment\":\"When a driver accepted the ride.\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 6,
+          "comment": "When a driver accepted the ride.",
+          "nullable": true
         },
         {
-          name: 'started_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"started_at","type":"timestamp","nullable":true,"metadata":{"comment":"When the trip started."}}',
-          type_name: 'TIMESTAMP',
-          position: 7,
-          comment: 'When the trip started.',
-          nullable: true,
+          "name": "started_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"started_at\",\"type\":\"timestamp\",\"nullable\":true,\"metadata\":{\"comment\":\"When the trip started.\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 7,
+          "comment": "When the trip started.",
+          "nullable": true
         },
         {
-          name: 'completed_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"completed_at","type":"timestamp","nullable":true,"metadata":{"comment":"When the trip ended."}}',
-          type_name: 'TIMESTAMP',
-          position: 8,
-          comment: 'When the trip ended.',
-          nullable: true,
+          "name": "completed_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"completed_at\",\"type\":\"timestamp\",\"nullable\":true,\"metadata\":{\"comment\":\"When the trip ended.\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 8,
+          "comment": "When the trip ended.",
+          "nullable": true
         },
         {
-          name: 'pickup_lat',
-          type_text: 'double',
-          type_json:
-            '{"name":"pickup_lat","type":"double","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Pickup latitude, WGS 84 degrees."}}',
-          type_name: 'DOUBLE',
-          position: 9,
-          comment: '[PII; classification: restricted] Pickup latitude, WGS 84 degrees.',
-          nullable: false,
+          "name": "pickup_lat",
+          "type_text": "double",
+          "type_json": "{\"name\":\"pickup_lat\",\"type\":\"double\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Pickup latitude, WGS 84 degrees.\"}}",
+          "type_name": "DOUBLE",
+          "position": 9,
+          "comment": "[PII; classification: restricted] Pickup latitude, WGS 84 degrees.",
+          "nullable": false
         },
         {
-          name: 'pickup_lon',
-          type_text: 'double',
-          type_json:
-            '{"name":"pickup_lon","type":"double","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Pickup longitude, WGS 84 degrees."}}',
-          type_name: 'DOUBLE',
-          position: 10,
-          comment: '[PII; classification: restricted] Pickup longitude, WGS 84 degrees.',
-          nullable: false,
+          "name": "pickup_lon",
+          "type_text": "double",
+          "type_json": "{\"name\":\"pickup_lon\",\"type\":\"double\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Pickup longitude, WGS 84 degrees.\"}}",
+          "type_name": "DOUBLE",
+          "position": 10,
+          "comment": "[PII; classification: restricted] Pickup longitude, WGS 84 degrees.",
+          "nullable": false
         },
         {
-          name: 'dropoff_lat',
-          type_text: 'double',
-          type_json:
-            '{"name":"dropoff_lat","type":"double","nullable":true,"metadata":{"comment":"[PII; classification: restricted] Drop-off latitude, WGS 84 degrees."}}',
-          type_name: 'DOUBLE',
-          position: 11,
-          comment: '[PII; classification: restricted] Drop-off latitude, WGS 84 degrees.',
-          nullable: true,
+          "name": "dropoff_lat",
+          "type_text": "double",
+          "type_json": "{\"name\":\"dropoff_lat\",\"type\":\"double\",\"nullable\":true,\"metadata\":{\"comment\":\"[PII; classification: restricted] Drop-off latitude, WGS 84 degrees.\"}}",
+          "type_name": "DOUBLE",
+          "position": 11,
+          "comment": "[PII; classification: restricted] Drop-off latitude, WGS 84 degrees.",
+          "nullable": true
         },
         {
-          name: 'dropoff_lon',
-          type_text: 'double',
-          type_json:
-            '{"name":"dropoff_lon","type":"double","nullable":true,"metadata":{"comment":"[PII; classification: restricted] Drop-off longitude, WGS 84 degrees."}}',
-          type_name: 'DOUBLE',
-          position: 12,
-          comment: '[PII; classification: restricted] Drop-off longitude, WGS 84 degrees.',
-          nullable: true,
+          "name": "dropoff_lon",
+          "type_text": "double",
+          "type_json": "{\"name\":\"dropoff_lon\",\"type\":\"double\",\"nullable\":true,\"metadata\":{\"comment\":\"[PII; classification: restricted] Drop-off longitude, WGS 84 degrees.\"}}",
+          "type_name": "DOUBLE",
+          "position": 12,
+          "comment": "[PII; classification: restricted] Drop-off longitude, WGS 84 degrees.",
+          "nullable": true
         },
         {
-          name: 'distance_km',
-          type_text: 'double',
-          type_json:
-            '{"name":"distance_km","type":"double","nullable":true,"metadata":{"comment":"Trip distance in kilometres."}}',
-          type_name: 'DOUBLE',
-          position: 13,
-          comment: 'Trip distance in kilometres.',
-          nullable: true,
+          "name": "distance_km",
+          "type_text": "double",
+          "type_json": "{\"name\":\"distance_km\",\"type\":\"double\",\"nullable\":true,\"metadata\":{\"comment\":\"Trip distance in kilometres.\"}}",
+          "type_name": "DOUBLE",
+          "position": 13,
+          "comment": "Trip distance in kilometres.",
+          "nullable": true
         },
         {
-          name: 'duration_s',
-          type_text: 'int',
-          type_json:
-            '{"name":"duration_s","type":"integer","nullable":true,"metadata":{"comment":"Trip duration in seconds."}}',
-          type_name: 'INT',
-          position: 14,
-          comment: 'Trip duration in seconds.',
-          nullable: true,
+          "name": "duration_s",
+          "type_text": "int",
+          "type_json": "{\"name\":\"duration_s\",\"type\":\"integer\",\"nullable\":true,\"metadata\":{\"comment\":\"Trip duration in seconds.\"}}",
+          "type_name": "INT",
+          "position": 14,
+          "comment": "Trip duration in seconds.",
+          "nullable": true
         },
         {
-          name: 'fare_amount',
-          type_text: 'decimal(10,2)',
-          type_json:
-            '{"name":"fare_amount","type":"decimal(10,2)","nullable":true,"metadata":{"comment":"Fare charged to the rider."}}',
-          type_name: 'DECIMAL',
-          type_precision: 10,
-          type_scale: 2,
-          position: 15,
-          comment: 'Fare charged to the rider.',
-          nullable: true,
+          "name": "fare_amount",
+          "type_text": "decimal(10,2)",
+          "type_json": "{\"name\":\"fare_amount\",\"type\":\"decimal(10,2)\",\"nullable\":true,\"metadata\":{\"comment\":\"Fare charged to the rider.\"}}",
+          "type_name": "DECIMAL",
+          "type_precision": 10,
+          "type_scale": 2,
+          "position": 15,
+          "comment": "Fare charged to the rider.",
+          "nullable": true
         },
         {
-          name: 'currency',
-          type_text: 'string',
-          type_json:
-            '{"name":"currency","type":"string","nullable":false,"metadata":{"comment":"ISO 4217 currency code of the fare."}}',
-          type_name: 'STRING',
-          position: 16,
-          comment: 'ISO 4217 currency code of the fare.',
-          nullable: false,
+          "name": "currency",
+          "type_text": "string",
+          "type_json": "{\"name\":\"currency\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"ISO 4217 currency code of the fare.\"}}",
+          "type_name": "STRING",
+          "position": 16,
+          "comment": "ISO 4217 currency code of the fare.",
+          "nullable": false
         },
         {
-          name: 'payment_method',
-          type_text: 'string',
-          type_json:
-            '{"name":"payment_method","type":"string","nullable":false,"metadata":{"comment":"How the rider pays."}}',
-          type_name: 'STRING',
-          position: 17,
-          comment: 'How the rider pays.',
-          nullable: false,
+          "name": "payment_method",
+          "type_text": "string",
+          "type_json": "{\"name\":\"payment_method\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"How the rider pays.\"}}",
+          "type_name": "STRING",
+          "position": 17,
+          "comment": "How the rider pays.",
+          "nullable": false
         },
         {
-          name: 'rating',
-          type_text: 'smallint',
-          type_json:
-            '{"name":"rating","type":"short","nullable":true,"metadata":{"comment":"Rider\'s rating of the trip, 1 to 5; optional."}}',
-          type_name: 'SHORT',
-          position: 18,
-          comment: "Rider's rating of the trip, 1 to 5; optional.",
-          nullable: true,
+          "name": "rating",
+          "type_text": "smallint",
+          "type_json": "{\"name\":\"rating\",\"type\":\"short\",\"nullable\":true,\"metadata\":{\"comment\":\"Rider's rating of the trip, 1 to 5; optional.\"}}",
+          "type_name": "SHORT",
+          "position": 18,
+          "comment": "Rider's rating of the trip, 1 to 5; optional.",
+          "nullable": true
         },
         {
-          name: 'requested_date',
-          type_text: 'date',
-          type_json:
-            '{"name":"requested_date","type":"date","nullable":false,"metadata":{"comment":"UTC date of requested_at (partition key; lake partition)."}}',
-          type_name: 'DATE',
-          position: 19,
-          comment: 'UTC date of requested_at (partition key; lake partition).',
-          nullable: false,
-          partition_index: 0,
-        },
+          "name": "requested_date",
+          "type_text": "date",
+          "type_json": "{\"name\":\"requested_date\",\"type\":\"date\",\"nullable\":false,\"metadata\":{\"comment\":\"UTC date of requested_at (partition key; lake partition).\"}}",
+          "type_name": "DATE",
+          "position": 19,
+          "comment": "UTC date of requested_at (partition key; lake partition).",
+          "nullable": false,
+          "partition_index": 0
+        }
       ],
-      storage_location: 's3://lake-trusted/trusted/rides/',
-      comment: 'Ride lifecycle, one row per ride. Owner: mobility-team.',
-      properties: {
-        'contract.id': 'rides',
-        'contract.version': '1.0.0',
-        'contract.dataset': 'rides',
-        layer: 'trusted',
-        owner: 'mobility-team',
-        'pii.columns': 'pickup_lat,pickup_lon,dropoff_lat,dropoff_lon',
-        'pii.classification': 'contains-pii',
-      },
+      "storage_location": "s3://lake-trusted/trusted/rides/",
+      "comment": "Ride lifecycle, one row per ride. Owner: mobility-team.",
+      "properties": {
+        "contract.id": "rides",
+        "contract.version": "1.0.0",
+        "contract.dataset": "rides",
+        "layer": "trusted",
+        "owner": "mobility-team",
+        "pii.columns": "pickup_lat,pickup_lon,dropoff_lat,dropoff_lon",
+        "pii.classification": "contains-pii"
+      }
     },
     {
-      name: 'users',
-      catalog_name: 'ride_lake',
-      schema_name: 'raw',
-      table_type: 'EXTERNAL',
-      data_source_format: 'JSON',
-      columns: [
+      "name": "users",
+      "catalog_name": "ride_lake",
+      "schema_name": "raw",
+      "table_type": "EXTERNAL",
+      "data_source_format": "JSON",
+      "columns": [
         {
-          name: 'key',
-          type_text: 'string',
-          type_json:
-            '{"name":"key","type":"string","nullable":true,"metadata":{"comment":"message key, base64 (null for none)"}}',
-          type_name: 'STRING',
-          position: 0,
-          comment: 'message key, base64 (null for none)',
-          nullable: true,
+          "name": "key",
+          "type_text": "string",
+          "type_json": "{\"name\":\"key\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"message key, base64 (null for none)\"}}",
+          "type_name": "STRING",
+          "position": 0,
+          "comment": "message key, base64 (null for none)",
+          "nullable": true
         },
         {
-          name: 'value',
-          type_text: 'string',
-          type_json:
-            '{"name":"value","type":"string","nullable":true,"metadata":{"comment":"message value, base64 (null for a tombstone)"}}',
-          type_name: 'STRING',
-          position: 1,
-          comment: 'message value, base64 (null for a tombstone)',
-          nullable: true,
+          "name": "value",
+          "type_text": "string",
+          "type_json": "{\"name\":\"value\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"message value, base64 (null for a tombstone)\"}}",
+          "type_name": "STRING",
+          "position": 1,
+          "comment": "message value, base64 (null for a tombstone)",
+          "nullable": true
         },
         {
-          name: 'offset',
-          type_text: 'bigint',
-          type_json: '{"name":"offset","type":"long","nullable":false,"metadata":{"comment":"Kafka offset"}}',
-          type_name: 'LONG',
-          position: 2,
-          comment: 'Kafka offset',
-          nullable: false,
+          "name": "offset",
+          "type_text": "bigint",
+          "type_json": "{\"name\":\"offset\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka offset\"}}",
+          "type_name": "LONG",
+          "position": 2,
+          "comment": "Kafka offset",
+          "nullable": false
         },
         {
-          name: 'timestamp',
-          type_text: 'bigint',
-          type_json:
-            '{"name":"timestamp","type":"long","nullable":false,"metadata":{"comment":"Kafka timestamp, epoch milliseconds"}}',
-          type_name: 'LONG',
-          position: 3,
-          comment: 'Kafka timestamp, epoch milliseconds',
-          nullable: false,
+          "name": "timestamp",
+          "type_text": "bigint",
+          "type_json": "{\"name\":\"timestamp\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka timestamp, epoch milliseconds\"}}",
+          "type_name": "LONG",
+          "position": 3,
+          "comment": "Kafka timestamp, epoch milliseconds",
+          "nullable": false
         },
         {
-          name: 'dt',
-          type_text: 'string',
-          type_json:
-            '{"name":"dt","type":"string","nullable":false,"metadata":{"comment":"partition: UTC date of the Kafka timestamp"}}',
-          type_name: 'STRING',
-          position: 4,
-          comment: 'partition: UTC date of the Kafka timestamp',
-          nullable: false,
-          partition_index: 0,
+          "name": "dt",
+          "type_text": "string",
+          "type_json": "{\"name\":\"dt\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"partition: UTC date of the Kafka timestamp\"}}",
+          "type_name": "STRING",
+          "position": 4,
+          "comment": "partition: UTC date of the Kafka timestamp",
+          "nullable": false,
+          "partition_index": 0
         },
         {
-          name: 'hour',
-          type_text: 'string',
-          type_json:
-            '{"name":"hour","type":"string","nullable":false,"metadata":{"comment":"partition: UTC hour of the Kafka timestamp"}}',
-          type_name: 'STRING',
-          position: 5,
-          comment: 'partition: UTC hour of the Kafka timestamp',
-          nullable: false,
-          partition_index: 1,
-        },
+          "name": "hour",
+          "type_text": "string",
+          "type_json": "{\"name\":\"hour\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"partition: UTC hour of the Kafka timestamp\"}}",
+          "type_name": "STRING",
+          "position": 5,
+          "comment": "partition: UTC hour of the Kafka timestamp",
+          "nullable": false,
+          "partition_index": 1
+        }
       ],
-      storage_location: 's3://lake-raw/raw/ridehailing.public.users/',
-      comment: 'Raw CDC events of users, byte-exact JSON lines.',
-      properties: {
-        'contract.id': 'users',
-        'contract.version': '1.0.0',
-        'contract.dataset': 'users',
-        layer: 'raw',
-        owner: 'identity-team',
-        'pii.columns': 'full_name,email,phone,document_number,birth_date',
-        'pii.classification': 'contains-pii',
-      },
+      "storage_location": "s3://lake-raw/raw/ridehailing.public.users/",
+      "comment": "Raw CDC events of users, byte-exact JSON lines.",
+      "properties": {
+        "contract.id": "users",
+        "contract.version": "1.0.0",
+        "contract.dataset": "users",
+        "layer": "raw",
+        "owner": "identity-team",
+        "pii.columns": "full_name,email,phone,document_number,birth_date",
+        "pii.classification": "contains-pii"
+      }
     },
     {
-      name: 'users',
-      catalog_name: 'ride_lake',
-      schema_name: 'trusted',
-      table_type: 'EXTERNAL',
-      data_source_format: 'PARQUET',
-      columns: [
+      "name": "users",
+      "catalog_name": "ride_lake",
+      "schema_name": "trusted",
+      "table_type": "EXTERNAL",
+      "data_source_format": "PARQUET",
+      "columns": [
         {
-          name: 'user_id',
-          type_text: 'string',
-          type_json:
-            '{"name":"user_id","type":"string","nullable":false,"metadata":{"comment":"Surrogate key of the user, generated by the app."}}',
-          type_name: 'STRING',
-          position: 0,
-          comment: 'Surrogate key of the user, generated by the app.',
-          nullable: false,
+          "name": "user_id",
+          "type_text": "string",
+          "type_json": "{\"name\":\"user_id\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Surrogate key of the user, generated by the app.\"}}",
+          "type_name": "STRING",
+          "position": 0,
+          "comment": "Surrogate key of the user, generated by the app.",
+          "nullable": false
         },
         {
-          name: 'full_name',
-          type_text: 'string',
-          type_json:
-            '{"name":"full_name","type":"string","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Full name as given at sign-up."}}',
-          type_name: 'STRING',
-          position: 1,
-          comment: '[PII; classification: restricted] Full name as given at sign-up.',
-          nullable: false,
+          "name": "full_name",
+          "type_text": "string",
+          "type_json": "{\"name\":\"full_name\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Full name as given at sign-up.\"}}",
+          "type_name": "STRING",
+          "position": 1,
+          "comment": "[PII; classification: restricted] Full name as given at sign-up.",
+          "nullable": false
         },
         {
-          name: 'email',
-          type_text: 'string',
-          type_json:
-            '{"name":"email","type":"string","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Login e-mail address, unique across users."}}',
-          type_name: 'STRING',
-          position: 2,
-          comment: '[PII; classification: restricted] Login e-mail address, unique across users.',
-          nullable: false,
+          "name": "email",
+          "type_text": "string",
+          "type_json": "{\"name\":\"email\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Login e-mail address, unique across users.\"}}",
+          "type_name": "STRING",
+          "position": 2,
+          "comment": "[PII; classification: restricted] Login e-mail address, unique across users.",
+          "nullable": false
         },
         {
-          name: 'phone',
-          type_text: 'string',
-          type_json:
-            '{"name":"phone","type":"string","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Mobile phone in E.164 format."}}',
-          type_name: 'STRING',
-          position: 3,
-          comment: '[PII; classification: restricted] Mobile phone in E.164 format.',
-          nullable: false,
+          "name": "phone",
+          "type_text": "string",
+          "type_json": "{\"name\":\"phone\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Mobile phone in E.164 format.\"}}",
+          "type_name": "STRING",
+          "position": 3,
+          "comment": "[PII; classification: restricted] Mobile phone in E.164 format.",
+          "nullable": false
         },
         {
-          name: 'document_number',
-          type_text: 'string',
-          type_json:
-            '{"name":"document_number","type":"string","nullable":false,"metadata":{"comment":"[PII; classification: restricted] Brazilian CPF, 11 digits without punctuation."}}',
-          type_name: 'STRING',
-          position: 4,
-          comment: '[PII; classification: restricted] Brazilian CPF, 11 digits without punctuation.',
-          nullable: false,
+          "name": "document_number",
+          "type_text": "string",
+          "type_json": "{\"name\":\"document_number\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"[PII; classification: restricted] Brazilian CPF, 11 digits without punctuation.\"}}",
+          "type_name": "STRING",
+          "position": 4,
+          "comment": "[PII; classification: restricted] Brazilian CPF, 11 digits without punctuation.",
+          "nullable": false
         },
         {
-          name: 'birth_date',
-          type_text: 'date',
-          type_json:
-            '{"name":"birth_date","type":"date","nullable":true,"metadata":{"comment":"[PII; classification: restricted] Date of birth."}}',
-          type_name: 'DATE',
-          position: 5,
-          comment: '[PII; classification: restricted] Date of birth.',
-          nullable: true,
+          "name": "birth_date",
+          "type_text": "date",
+          "type_json": "{\"name\":\"birth_date\",\"type\":\"date\",\"nullable\":true,\"metadata\":{\"comment\":\"[PII; classification: restricted] Date of birth.\"}}",
+          "type_name": "DATE",
+          "position": 5,
+          "comment": "[PII; classification: restricted] Date of birth.",
+          "nullable": true
         },
         {
-          name: 'city',
-          type_text: 'string',
-          type_json: '{"name":"city","type":"string","nullable":false,"metadata":{"comment":"City of residence."}}',
-          type_name: 'STRING',
-          position: 6,
-          comment: 'City of residence.',
-          nullable: false,
+          "name": "city",
+          "type_text": "string",
+          "type_json": "{\"name\":\"city\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"City of residence.\"}}",
+          "type_name": "STRING",
+          "position": 6,
+          "comment": "City of residence.",
+          "nullable": false
         },
         {
-          name: 'state',
-          type_text: 'string',
-          type_json:
-            '{"name":"state","type":"string","nullable":false,"metadata":{"comment":"Brazilian state (UF), two upper-case letters."}}',
-          type_name: 'STRING',
-          position: 7,
-          comment: 'Brazilian state (UF), two upper-case letters.',
-          nullable: false,
+          "name": "state",
+          "type_text": "string",
+          "type_json": "{\"name\":\"state\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Brazilian state (UF), two upper-case letters.\"}}",
+          "type_name": "STRING",
+          "position": 7,
+          "comment": "Brazilian state (UF), two upper-case letters.",
+          "nullable": false
         },
         {
-          name: 'user_type',
-          type_text: 'string',
-          type_json:
-            '{"name":"user_type","type":"string","nullable":false,"metadata":{"comment":"Whether the user rides, drives, or both."}}',
-          type_name: 'STRING',
-          position: 8,
-          comment: 'Whether the user rides, drives, or both.',
-          nullable: false,
+          "name": "user_type",
+          "type_text": "string",
+          "type_json": "{\"name\":\"user_type\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Whether the user rides, drives, or both.\"}}",
+          "type_name": "STRING",
+          "position": 8,
+          "comment": "Whether the user rides, drives, or both.",
+          "nullable": false
         },
         {
-          name: 'status',
-          type_text: 'string',
-          type_json: '{"name":"status","type":"string","nullable":false,"metadata":{"comment":"Account status."}}',
-          type_name: 'STRING',
-          position: 9,
-          comment: 'Account status.',
-          nullable: false,
+          "name": "status",
+          "type_text": "string",
+          "type_json": "{\"name\":\"status\",\"type\":\"string\",\"nullable\":false,\"metadata\":{\"comment\":\"Account status.\"}}",
+          "type_name": "STRING",
+          "position": 9,
+          "comment": "Account status.",
+          "nullable": false
         },
         {
-          name: 'created_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"created_at","type":"timestamp","nullable":false,"metadata":{"comment":"When the user signed up (UTC instant)."}}',
-          type_name: 'TIMESTAMP',
-          position: 10,
-          comment: 'When the user signed up (UTC instant).',
-          nullable: false,
+          "name": "created_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"created_at\",\"type\":\"timestamp\",\"nullable\":false,\"metadata\":{\"comment\":\"When the user signed up (UTC instant).\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 10,
+          "comment": "When the user signed up (UTC instant).",
+          "nullable": false
         },
         {
-          name: 'updated_at',
-          type_text: 'timestamp',
-          type_json:
-            '{"name":"updated_at","type":"timestamp","nullable":false,"metadata":{"comment":"When the row last changed (UTC instant)."}}',
-          type_name: 'TIMESTAMP',
-          position: 11,
-          comment: 'When the row last changed (UTC instant).',
-          nullable: false,
-        },
+          "name": "updated_at",
+          "type_text": "timestamp",
+          "type_json": "{\"name\":\"updated_at\",\"type\":\"timestamp\",\"nullable\":false,\"metadata\":{\"comment\":\"When the row last changed (UTC instant).\"}}",
+          "type_name": "TIMESTAMP",
+          "position": 11,
+          "comment": "When the row last changed (UTC instant).",
+          "nullable": false
+        }
       ],
-      storage_location: 's3://lake-trusted/trusted/users/',
-      comment: 'Registered users, riders and drivers, one row per user. Owner: identity-team.',
-      properties: {
-        'contract.id': 'users',
-        'contract.version': '1.0.0',
-        'contract.dataset': 'users',
-        layer: 'trusted',
-        owner: 'identity-team',
-        'pii.columns': 'full_name,email,phone,document_number,birth_date',
-        'pii.classification': 'contains-pii',
-      },
-    },
-  ],
+      "storage_location": "s3://lake-trusted/trusted/users/",
+      "comment": "Registered users, riders and drivers, one row per user. Owner: identity-team.",
+      "properties": {
+        "contract.id": "users",
+        "contract.version": "1.0.0",
+        "contract.dataset": "users",
+        "layer": "trusted",
+        "owner": "identity-team",
+        "pii.columns": "full_name,email,phone,document_number,birth_date",
+        "pii.classification": "contains-pii"
+      }
+    }
+  ]
 };
 
 async function request(

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
+import { cmp, formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
 import { displayPath } from '../load/files.js';
 
 export interface Io {
@@ -196,30 +196,44 @@ async function generateCmd(args: readonly string[], io: Io): Promise<number> {
     if (c.format === 'text') io.stderr(`contractgen: ${summary(a.diagnostics)}; nothing was written\n`);
     return 1;
   }
-  const g = await pipeline.generateFiles(a, pipeline.selectTargets(ids));
-  const diags = [...a.diagnostics, ...g.diagnostics];
-  report(io, diags, c);
-  if (hasErrors(g.diagnostics)) {
-    if (c.format === 'text') io.stderr(`contractgen: ${summary(diags)}; nothing was written\n`);
-    return 1;
-  }
   const outDir = resolve(io.cwd, (values.out as string | undefined) ?? 'generated');
   const shownOut = displayPath(io.cwd, outDir);
-  if (values.print) {
-    sink.printSink(g.files, io.stdout);
-    return 0;
-  }
+  const failed = (diagnostics: Diagnostic[]) => {
+    const diags = [...a.diagnostics, ...diagnostics];
+    report(io, diags, c);
+    if (!hasErrors(diagnostics)) return false;
+    if (c.format === 'text') io.stderr(`contractgen: ${summary(diags)}; nothing was written\n`);
+    return true;
+  };
   if (values.check) {
-    const d = await sink.checkSink(outDir, g.files);
+    // target by target, in path order: each target's files are compared and let go (see generateEach)
+    const d = { missing: [] as string[], changed: [] as string[], stale: [] as string[], diff: '' };
+    let count = 0;
+    const gd = await pipeline.generateEach(a, [...pipeline.selectTargets(ids)].sort((x, y) => cmp(x.id, y.id)), async (files) => {
+      const t = await sink.checkSink(outDir, files);
+      count += files.size;
+      d.missing.push(...t.missing);
+      d.changed.push(...t.changed);
+      d.stale.push(...t.stale);
+      d.diff += t.diff.slice(0, t.diff.length - t.stale.map(sink.staleNote).join('').length); // stale notes go last
+    });
+    if (failed(gd)) return 1;
+    d.diff += d.stale.map(sink.staleNote).join('');
     const n = d.missing.length + d.changed.length + d.stale.length;
     if (n === 0) {
-      if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/ is up to date (${g.files.size} files)\n`);
+      if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/ is up to date (${count} files)\n`);
       return 0;
     }
     io.stdout(d.diff);
     const list = (label: string, xs: string[]) => xs.map((x) => `  ${label}: ${shownOut}/${x}\n`).join('');
     io.stderr(`contractgen: ${shownOut}/ is out of date: ${d.missing.length} missing, ${d.changed.length} changed, ${d.stale.length} stale\n${list('missing', d.missing)}${list('changed', d.changed)}${list('stale', d.stale)}run \`npx generate\` and commit the result\n`);
     return 1;
+  }
+  const g = await pipeline.generateFiles(a, pipeline.selectTargets(ids));
+  if (failed(g.diagnostics)) return 1;
+  if (values.print) {
+    sink.printSink(g.files, io.stdout);
+    return 0;
   }
   const p = sink.writeSink(outDir, g.files);
   if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);

@@ -1,11 +1,12 @@
 /**
  * Emit: turns the targets' files into the final in-memory file map. It stamps the header, normalizes line
- * endings and trailing whitespace, formats with prettier where it applies, and checks every path.
+ * endings and trailing whitespace, formats TypeScript and Markdown with prettier (YAML, JSON and the rest are
+ * serialized or templated in their final form), and checks every path.
  * The same map feeds write, check and print.
  */
 import type { Diagnostic } from '../diagnostics.js';
 import { cmp } from '../diagnostics.js';
-import type { FileKind, OutputFile } from '../targets/target.js';
+import { DATA_PLACEHOLDER, type FileKind, type OutputFile } from '../targets/target.js';
 
 export const MANIFEST = '.contractgen-manifest.json';
 
@@ -43,42 +44,68 @@ export interface EmitInput {
 }
 
 function normalize(s: string): string {
-  const lines = s.replace(/\r\n?/g, '\n').split('\n').map((l) => l.replace(/[ \t]+$/, ''));
-  while (lines.length && lines[lines.length - 1] === '') lines.pop();
-  // collapse runs of blank lines left by optional template sections
-  const out: string[] = [];
-  for (const l of lines) if (!(l === '' && out[out.length - 1] === '' && out[out.length - 2] === '')) out.push(l);
-  return out.join('\n') + '\n';
+  // LF endings, no trailing whitespace, at most two blank lines in a row (optional template sections leave runs).
+  // Each step scans first and rewrites only when needed: emit sees hundreds of MB at a few thousand contracts.
+  let t = s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
+  if (/[ \t]\n|[ \t]$/.test(t)) t = t.split('\n').map((l) => l.replace(/[ \t]+$/, '')).join('\n');
+  if (t.includes('\n\n\n\n')) t = t.replace(/\n{4,}/g, '\n\n\n');
+  if (t.startsWith('\n\n\n')) t = t.replace(/^\n{3,}/, '\n\n');
+  let end = t.length;
+  while (end > 0 && t.charCodeAt(end - 1) === 10) end--;
+  return `${t.slice(0, end)}\n`;
 }
 
-const PRETTIER_PARSER: Partial<Record<FileKind, string>> = { ts: 'typescript', md: 'markdown', yaml: 'yaml' };
+const PRETTIER_PARSER: Partial<Record<FileKind, string>> = { ts: 'typescript', md: 'markdown' };
 
-export async function emit(inputs: readonly EmitInput[]): Promise<{ files: Map<string, string>; diagnostics: Diagnostic[] }> {
-  const files = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
-  const needsPrettier = inputs.some((i) => i.files.some((f) => PRETTIER_PARSER[f.kind]));
-  const prettier = needsPrettier ? await import('prettier') : undefined;
-  for (const { target, files: outs } of inputs) {
-    for (const f of outs) {
-      const path = `${target}/${f.path}`;
-      if (!isSafeRelativePath(path) || f.path === MANIFEST) {
-        diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'OUTPUT_PATH', message: `target ${target} produced an unsafe output path ${JSON.stringify(f.path)}` });
-        continue;
-      }
-      if (files.has(path)) {
-        diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'COLLISION', message: `two outputs map to the same file ${path}` });
-        continue;
-      }
-      let body = f.content;
-      const parser = PRETTIER_PARSER[f.kind];
-      if (prettier && parser) body = await prettier.format(body, { parser, printWidth: 120, singleQuote: true, endOfLine: 'lf' });
-      const comment = COMMENT[f.kind];
-      files.set(path, normalize(comment ? `${comment(header(f.sources))}\n${body}` : body));
+/**
+ * prettier is a pure function of (text, options) and the slowest step of emit; files that do not depend on the
+ * contracts (the sync runtime, the UC client) come back identical run after run in one process (watch mode,
+ * tests), so results are remembered — a bounded cache, oldest entry out first.
+ */
+const formatted = new Map<string, string>();
+async function formatCached(prettier: typeof import('prettier'), text: string, parser: string): Promise<string> {
+  const key = `${parser}\0${text}`;
+  const hit = formatted.get(key);
+  if (hit !== undefined) return hit;
+  const out = await prettier.format(text, { parser, printWidth: 120, singleQuote: true, endOfLine: 'lf' });
+  if (formatted.size >= 64) formatted.delete(formatted.keys().next().value!);
+  formatted.set(key, out);
+  return out;
+}
+
+function spliceData(text: string, json: string): string {
+  const at = text.indexOf(DATA_PLACEHOLDER);
+  if (at < 0 || text.includes(DATA_PLACEHOLDER, at + 1)) throw new Error('internal error: the data placeholder must appear exactly once');
+  return text.slice(0, at) + json + text.slice(at + DATA_PLACEHOLDER.length);
+}
+
+/**
+ * Emits one target's files into `files` (unsorted; sortedMap when all are in). The pipeline calls it right after
+ * each target runs, so a target's raw outputs are garbage before the next one starts: at a few thousand contracts
+ * that halves the peak memory.
+ */
+export async function emitInto(files: Map<string, string>, diagnostics: Diagnostic[], { target, files: outs }: EmitInput): Promise<void> {
+  const prettier = outs.some((f) => PRETTIER_PARSER[f.kind]) ? await import('prettier') : undefined;
+  const mine: string[] = [];
+  for (const f of outs) {
+    const path = `${target}/${f.path}`;
+    if (!isSafeRelativePath(path) || f.path === MANIFEST) {
+      diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'OUTPUT_PATH', message: `target ${target} produced an unsafe output path ${JSON.stringify(f.path)}` });
+      continue;
     }
-    const mine = [...files.keys()].filter((k) => k.startsWith(`${target}/`)).map((k) => k.slice(target.length + 1));
-    files.set(`${target}/${MANIFEST}`, manifestContent(mine));
+    if (files.has(path)) {
+      diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'COLLISION', message: `two outputs map to the same file ${path}` });
+      continue;
+    }
+    let body = f.content;
+    const parser = PRETTIER_PARSER[f.kind];
+    if (prettier && parser) body = await formatCached(prettier, body, parser);
+    if (f.data !== undefined) body = spliceData(body, f.data);
+    const comment = COMMENT[f.kind];
+    files.set(path, normalize(comment ? `${comment(header(f.sources))}\n${body}` : body));
+    mine.push(f.path);
   }
-  return { files: sortedMap(files), diagnostics };
+  files.set(`${target}/${MANIFEST}`, manifestContent(mine));
 }
 
 export function sortedMap(m: Map<string, string>): Map<string, string> {

@@ -8,6 +8,8 @@
  * - MySQL: contractgen always quotes with backticks (as mysqldump does), so no reserved list is needed.
  * - Avro names: [A-Za-z_][A-Za-z0-9_]* (Avro 1.11 spec, "Names"); they cannot be quoted.
  * - Python: keyword.kwlist of CPython 3.11 plus the soft keywords.
+ * - Trino and Spark SQL: below, with their sources. Nested field names (row/struct members) are quoted by the
+ *   same rules as columns.
  */
 export const PG_RESERVED = new Set(
   (
@@ -60,6 +62,42 @@ export function quoteCql(name: string): string {
 
 export function quoteMysql(name: string): string {
   return '`' + name.replace(/`/g, '``') + '`';
+}
+
+/** Trino reserved words (docs: language/reserved), quoted when used as identifiers. */
+export const TRINO_RESERVED = new Set(
+  (
+    'alter and as between by case cast constraint create cross cube current_catalog current_date current_path current_role current_schema ' +
+    'current_time current_timestamp current_user deallocate delete describe distinct drop else end escape except execute exists extract ' +
+    'false for from full grouping group having in inner insert intersect into is join json_array json_exists json_object json_query ' +
+    'json_table json_value left like listagg localtime localtimestamp natural normalize not null on or order outer prepare recursive right ' +
+    'rollup select skip table then trim true uescape union unnest using values when where with'
+  ).split(' '),
+);
+
+/** Trino identifiers are case-insensitive: quote reserved words and anything but [a-z_][a-z0-9_]*. */
+export function quoteTrino(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !TRINO_RESERVED.has(name) && name !== 'timestamp' && name !== 'offset' ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Spark SQL keywords that cannot stand as a bare column name (Spark's ANSI reserved keywords, and the words its
+ * grammar, as dt-sql-parser implements it, will not take as identifiers).
+ */
+export const SPARK_RESERVED = new Set(
+  (
+    'all and any anti as asc authorization between both by case cast check collate column constraint create cross cube current current_date ' +
+    'current_time current_timestamp current_user date default delete desc describe distinct drop else end escape except exists extract false ' +
+    'fetch filter following for foreign from full grant group grouping having if in inner insert intersect interval into is join key keys ' +
+    'lateral leading left like limit minus natural not null nulls of offset on only or order outer over overlaps partition preceding primary ' +
+    'range references right rollup row rows select semi session_user set some start table tablesample then time timestamp to trailing true ' +
+    'truncate union unique unknown update user using values when where window with'
+  ).split(' '),
+);
+
+/** Spark SQL identifiers: backticks unless plain and not a keyword. */
+export function sparkIdent(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !SPARK_RESERVED.has(name) ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
 /** Characters no SQL/CQL text literal or comment should carry: NUL and other C0 controls except \t \n \r. */

@@ -5,6 +5,17 @@
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from './ir.js';
 
+/** Kubernetes object names: lower-case RFC 1123 subdomains. Topic names that are not valid get a derived name. */
+export function k8sName(topic: string): string {
+  const n = topic
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .split('.')
+    .map((seg) => seg.replace(/^-+|-+$/g, '') || 'x')
+    .join('.');
+  return n.slice(0, 253);
+}
+
 /** The contract's major version (0 when it is not semver). */
 export function majorVersion(ds: Dataset): number {
   const m = /^(\d+)\./.exec(ds.contract.version);

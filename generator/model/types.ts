@@ -11,6 +11,7 @@
  * trusted layer, which Spark writes: Spark has no uuid, json or time type, so those are strings there.
  */
 import type { LogicalType, SourceKind, TypeKind } from './ir.js';
+import { quoteTrino, sparkIdent } from './names.js';
 
 /** Avro as Confluent's AvroConverter renders Debezium's Connect schema for a column (without the null union). */
 export type AvroType =
@@ -304,15 +305,15 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       cassandraJson: { type: 'string' },
       parquet: { physical: 'GROUP', children: fs.map(({ m }) => m.parquet) },
       spark: {
-        ddl: `struct<${fs.map(({ f, m }) => `${f.name}:${m.spark.ddl}`).join(',')}>`,
+        ddl: `struct<${fs.map(({ f, m }) => `${sparkIdent(f.name)}:${m.spark.ddl}`).join(',')}>`,
         python: `StructType([${fs.map(({ f, m }) => `StructField(${JSON.stringify(f.name)}, ${m.spark.python}, ${f.required ? 'False' : 'True'})`).join(', ')}])`,
         json: { type: 'struct', fields: fs.map(({ f, m }) => ({ name: f.name, type: m.spark.json, nullable: !f.required, metadata: {} })) },
       },
       trino: {
-        hive: `row(${fs.map(({ f, m }) => `${f.name} ${m.trino.hive}`).join(', ')})`,
-        iceberg: `row(${fs.map(({ f, m }) => `${f.name} ${m.trino.iceberg}`).join(', ')})`,
+        hive: `row(${fs.map(({ f, m }) => `${quoteTrino(f.name)} ${m.trino.hive}`).join(', ')})`,
+        iceberg: `row(${fs.map(({ f, m }) => `${quoteTrino(f.name)} ${m.trino.iceberg}`).join(', ')})`,
       },
-      unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ f, m }) => `${f.name}:${m.unityCatalog.typeText}`).join(',')}>` },
+      unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ f, m }) => `${sparkIdent(f.name)}:${m.unityCatalog.typeText}`).join(',')}>` },
       gx: 'StructType',
     };
   },
@@ -345,9 +346,27 @@ const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>) => Typ
   object: () => ({ avro: asIs, cassandraJson: asIs }),
 };
 
+/**
+ * The row of one type. Model types are immutable and every target asks for the same ones many times, so rows are
+ * remembered per type object; they are frozen, so a target that tried to edit a shared row would fail loudly.
+ */
+const rows = new WeakMap<LogicalType, TypeColumns>();
 export function mapType(t: LogicalType): TypeColumns {
-  const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
-  return { ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType) => TypeColumns['sparkFromCdc'])(t) };
+  let row = rows.get(t);
+  if (!row) {
+    const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
+    row = deepFreeze({ ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType) => TypeColumns['sparkFromCdc'])(t) });
+    rows.set(t, row);
+  }
+  return row;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
 }
 
 /** Every row key, for tests and docs that walk the whole table. */

@@ -229,8 +229,12 @@ export async function checkSink(root: string, files: ReadonlyMap<string, string>
     }
   }
   const stale = existsSync(root) ? staleFiles(root, files) : [];
-  for (const rel of stale) diff += `stale: ${rel} (generated earlier, no longer produced)\n`;
-  return { missing, changed, stale, diff };
+  return { missing, changed, stale, diff: diff + stale.map(staleNote).join('') };
+}
+
+/** The line --check prints for a stale file, after the diffs. */
+export function staleNote(rel: string): string {
+  return `stale: ${rel} (generated earlier, no longer produced)\n`;
 }
 
 export function printSink(files: ReadonlyMap<string, string>, out: (s: string) => void) {

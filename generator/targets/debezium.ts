@@ -13,13 +13,12 @@
  * contractgen therefore configures Kafka's JsonConverter (schemas.enable=false) for Cassandra, with
  * decimal.handling.mode=string so decimals stay exact; the avro target emits JSON Schemas for those topics.
  */
-import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { toProperties } from '../emit/properties.js';
 import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
 import { debeziumTopic } from '../model/naming.js';
 import { quotePg, mysqlString } from '../model/names.js';
-import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
+import { skipped, toYaml, type OutputFile, type Target, type TargetContext } from './target.js';
 
 const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -177,7 +176,7 @@ function relationalFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
   const files: OutputFile[] = [
     { path: `${dir}/connector.json`, content: json({ name: c.name, config: cfg }), kind: 'json', sources },
     { path: `${dir}/config.json`, content: json({ name: c.name, ...cfg }), kind: 'json', sources },
-    { path: `${dir}/kafkaconnector.yaml`, content: stringify(kafkaConnector(c, cfg, config), { lineWidth: 0 }), kind: 'yaml', sources },
+    { path: `${dir}/kafkaconnector.yaml`, content: toYaml(kafkaConnector(c, cfg, config)), kind: 'yaml', sources },
   ];
   const user = config.debezium.user;
   const topics = c.datasets.map((ds) => `\`${topicOf(ds, config)}\``).join(', ');
@@ -284,7 +283,7 @@ function cassandraFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
     { path: `${c.name}/application.conf`, content: ctx.template('debezium/application.conf')({ connector: c.name, port: c.port, datacenter: dc }), kind: 'conf', sources },
     {
       path: `${c.name}/cassandra.yaml`,
-      content: stringify({ cdc_enabled: true, cdc_raw_directory: '/var/lib/cassandra/cdc_raw' }),
+      content: toYaml({ cdc_enabled: true, cdc_raw_directory: '/var/lib/cassandra/cdc_raw' }),
       kind: 'yaml',
       sources,
     },

@@ -3,12 +3,12 @@
  * plain list for any admin client: every CDC topic (named as Debezium names it), the heartbeat topics, the
  * MySQL schema-history topics and the sync's dead-letter topic.
  */
-import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { cmp } from '../diagnostics.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import type { Dataset, Model } from '../model/ir.js';
-import { skipped, type OutputFile, type Target } from './target.js';
+import { k8sName } from '../model/naming.js';
+import { skipped, toYaml, type OutputFile, type Target } from './target.js';
 
 export interface TopicSpec {
   name: string;
@@ -21,17 +21,6 @@ export interface TopicSpec {
 }
 
 const DAY = 86_400_000;
-
-/** Kubernetes object names: lower-case RFC 1123 subdomains. Topic names that are not valid get a derived name. */
-export function k8sName(topic: string): string {
-  const n = topic
-    .toLowerCase()
-    .replace(/[^a-z0-9.-]+/g, '-')
-    .split('.')
-    .map((seg) => seg.replace(/^-+|-+$/g, '') || 'x')
-    .join('.');
-  return n.slice(0, 253);
-}
 
 function cdcTopicSpec(ds: Dataset, config: PlatformConfig): TopicSpec {
   const d = config.kafka.topicDefaults;
@@ -109,7 +98,7 @@ export const kafkaTarget: Target = {
     const specs = topicSpecs(model, ctx.config);
     const files: OutputFile[] = specs.map((t) => ({
       path: `topics/${k8sName(t.name)}.yaml`,
-      content: `# ${t.purpose}\n${stringify(kafkaTopicResource(t, ctx.config), { lineWidth: 0 })}`,
+      content: `# ${t.purpose}\n${toYaml(kafkaTopicResource(t, ctx.config))}`,
       kind: 'yaml' as const,
       sources: t.sources,
     }));

@@ -12,38 +12,23 @@ import { relationalSchemas } from './avro.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
+import { sparkIdent } from '../model/names.js';
 import { mapType, type JsonSchema } from '../model/types.js';
 import { datasetHeader } from './sql-common.js';
 import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 /** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
 export function sparkString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(CONTROL, (c) => `\\u${hex4(c)}`)}'`;
 }
 
-/**
- * Spark SQL keywords that cannot stand as a bare column name (Spark's ANSI reserved keywords, and the words its
- * grammar, as dt-sql-parser implements it, will not take as identifiers).
- */
-export const SPARK_RESERVED = new Set(
-  (
-    'all and any anti as asc authorization between both by case cast check collate column constraint create cross cube current current_date ' +
-    'current_time current_timestamp current_user date default delete desc describe distinct drop else end escape except exists extract false ' +
-    'fetch filter following for foreign from full grant group grouping having if in inner insert intersect interval into is join key keys ' +
-    'lateral leading left like limit minus natural not null nulls of offset on only or order outer over overlaps partition preceding primary ' +
-    'range references right rollup row rows select semi session_user set some start table tablesample then time timestamp to trailing true ' +
-    'truncate union unique unknown update user using values when where window with'
-  ).split(' '),
-);
-
-/** Spark SQL identifiers: backticks unless plain and not a keyword. */
-export function sparkIdent(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !SPARK_RESERVED.has(name) ? name : `\`${name.replace(/`/g, '``')}\``;
-}
+/** C0 controls and DEL: never raw in generated code (CPython refuses NUL in source; editors mangle the rest). */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+const hex4 = (c: string) => c.charCodeAt(0).toString(16).padStart(4, '0');
 
 /** Python: a double-quoted literal (JSON string syntax is valid Python), and text for a """ block. */
 export const pyString = (s: string) => JSON.stringify(s);
-export const pyBlock = (s: string) => s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"');
+export const pyBlock = (s: string) => s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"').replace(CONTROL, (c) => `\\u${hex4(c)}`);
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
 function sparkOfJson(j: JsonSchema): string {

@@ -9,11 +9,10 @@
  *   store, SIGTERM flush, retries with backoff, a dead-letter topic), which also runs from a recorded file.
  */
 import { Project, Scope, VariableDeclarationKind } from 'ts-morph';
-import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import { secretRef } from './debezium.js';
-import type { OutputFile, Target } from './target.js';
+import { DATA_PLACEHOLDER, toYaml, type OutputFile, type Target } from './target.js';
 
 export interface SyncTopic {
   topic: string;
@@ -104,7 +103,8 @@ export function sinkConfig(topics: readonly SyncTopic[], config: PlatformConfig)
 
 // ------------------------------------------------------------------------------------------------ service
 
-function topicsFile(topics: readonly SyncTopic[], config: PlatformConfig): string {
+/** topics.ts around the placeholder for the topic list, which emit splices in as data. */
+function topicsFile(config: PlatformConfig): string {
   const sf = new Project({ useInMemoryFileSystem: true }).createSourceFile('topics.ts', '');
   sf.addInterface({
     name: 'TopicDefinition',
@@ -120,7 +120,7 @@ function topicsFile(topics: readonly SyncTopic[], config: PlatformConfig): strin
   sf.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'TOPICS', initializer: `${JSON.stringify(topics, null, 2)} as const satisfies readonly TopicDefinition[]` }],
+    declarations: [{ name: 'TOPICS', initializer: `${DATA_PLACEHOLDER} as const satisfies readonly TopicDefinition[]` }],
   });
   sf.addTypeAlias({ name: 'TopicName', isExported: true, type: '(typeof TOPICS)[number]["topic"]' });
   sf.addVariableStatement({
@@ -687,7 +687,8 @@ export const syncTarget: Target = {
     const config = ctx.config;
     const topics = syncTopics(model.datasets, config);
     if (!topics.length) return { files: [], diagnostics: [] };
-    const sources = [...new Set(model.datasets.filter((d) => topics.some((t) => t.dataset === d.name)).map((d) => d.contract.file))];
+    const synced = new Set(topics.map((t) => t.dataset));
+    const sources = [...new Set(model.datasets.filter((d) => synced.has(d.name)).map((d) => d.contract.file))];
     const cfg = sinkConfig(topics, config);
     const name = sinkName(config);
     const { 'connector.class': cls, 'tasks.max': tasks, ...rest } = cfg;
@@ -696,19 +697,16 @@ export const syncTarget: Target = {
       { path: 'sink-connector.json', content: json({ name, config: cfg }), kind: 'json', sources },
       {
         path: 'kafkaconnector.yaml',
-        content: stringify(
-          {
-            apiVersion: config.kafka.strimziApiVersion,
-            kind: 'KafkaConnector',
-            metadata: { name, namespace: config.connect.namespace, labels: { 'strimzi.io/cluster': config.connect.cluster } },
-            spec: { class: cls, tasksMax: Number(tasks), config: rest },
-          },
-          { lineWidth: 0 },
-        ),
+        content: toYaml({
+          apiVersion: config.kafka.strimziApiVersion,
+          kind: 'KafkaConnector',
+          metadata: { name, namespace: config.connect.namespace, labels: { 'strimzi.io/cluster': config.connect.cluster } },
+          spec: { class: cls, tasksMax: Number(tasks), config: rest },
+        }),
         kind: 'yaml',
         sources,
       },
-      { path: 'topics.ts', content: topicsFile(topics, config), kind: 'ts', sources },
+      { path: 'topics.ts', content: topicsFile(config), data: JSON.stringify(topics, null, 2), kind: 'ts', sources },
       { path: 'runtime.ts', content: runtimeFile(), kind: 'ts', sources },
       { path: 'main.ts', content: mainFile(), kind: 'ts', sources },
       {

@@ -2,6 +2,7 @@
  * A target is a pure function from (model, config, templates) to files under generated/<target-id>/.
  * Targets never read files or the clock: templates arrive compiled, and the sink alone touches the disk.
  */
+import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { rawLocation } from '../model/naming.js';
 import type { Diagnostic } from '../diagnostics.js';
@@ -16,7 +17,19 @@ export interface OutputFile {
   kind: FileKind;
   /** the contract file(s) the file was generated from, for the header */
   sources: string[];
+  /**
+   * A data literal (JSON text) that emit puts in place of DATA_PLACEHOLDER after formatting: data is not code,
+   * and prettier and ts-morph are quadratic-ish on megabytes of it (the Unity Catalog plan of 1,000 tables).
+   */
+  data?: string;
 }
+
+/** YAML outputs: serialized from objects, one style everywhere (no wrapping, single quotes where a quote is needed). */
+export function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, singleQuote: true });
+}
+
+export const DATA_PLACEHOLDER = '__CONTRACTGEN_DATA__';
 
 export type Template = (view: unknown) => string;
 export type Templates = (name: string) => Template;

@@ -8,26 +8,10 @@
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, trustedLocation } from '../model/naming.js';
-import { sqlString } from '../model/names.js';
+import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader } from './sql-common.js';
 import { withRawLayer, type OutputFile, type Target, type TargetContext } from './target.js';
-
-/** Trino reserved words (docs: language/reserved), quoted when used as identifiers. */
-export const TRINO_RESERVED = new Set(
-  (
-    'alter and as between by case cast constraint create cross cube current_catalog current_date current_path current_role current_schema ' +
-    'current_time current_timestamp current_user deallocate delete describe distinct drop else end escape except execute exists extract ' +
-    'false for from full grouping group having in inner insert intersect into is join json_array json_exists json_object json_query ' +
-    'json_table json_value left like listagg localtime localtimestamp natural normalize not null on or order outer prepare recursive right ' +
-    'rollup select skip table then trim true uescape union unnest using values when where with'
-  ).split(' '),
-);
-
-/** Trino identifiers are case-insensitive: quote reserved words and anything but [a-z_][a-z0-9_]*. */
-export function quoteTrino(name: string): string {
-  return /^[a-z_][a-z0-9_]*$/.test(name) && !TRINO_RESERVED.has(name) && name !== 'timestamp' && name !== 'offset' ? name : `"${name.replace(/"/g, '""')}"`;
-}
 
 /** The table properties contractgen writes, per connector (Trino's Hive and Iceberg docs). */
 export const TRINO_TABLE_PROPERTIES = { hive: ['format', 'external_location', 'partitioned_by'], iceberg: ['format', 'location', 'partitioning'] };

@@ -13,7 +13,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment } from './sql-common.js';
-import { withRawLayer, type OutputFile, type Target } from './target.js';
+import { DATA_PLACEHOLDER, withRawLayer, type OutputFile, type Target } from './target.js';
 
 type Json = Record<string, unknown>;
 
@@ -113,7 +113,7 @@ export function ucPlan(datasets: readonly Dataset[], config: PlatformConfig): Uc
 }
 
 /** The apply script's source, built with ts-morph. */
-export function applyScript(plan: UcPlan, config: PlatformConfig): string {
+export function applyScript(config: PlatformConfig): string {
   const project = new Project({ useInMemoryFileSystem: true });
   const sf: SourceFile = project.createSourceFile('apply.mts', '', { overwrite: true });
   sf.addStatements([
@@ -122,7 +122,7 @@ export function applyScript(plan: UcPlan, config: PlatformConfig): string {
     ' * updates what differs. UC OSS cannot update a table, so a changed EXTERNAL table is dropped and re-created',
     ' * (metadata only; the data stays where it is).',
     ' *',
-    ' * Usage: UC_URL=http://host:8080/api/2.1/unity-catalog UC_TOKEN=… npx tsx apply.mts [--dry-run]',
+    ' * Usage: UC_URL=http://host:8080/api/2.1/unity-catalog UC_TOKEN=<token> npx tsx apply.mts [--dry-run]',
     ' */',
   ]);
   sf.addTypeAlias({ name: 'Properties', isExported: true, type: 'Record<string, string>' });
@@ -180,11 +180,12 @@ export function applyScript(plan: UcPlan, config: PlatformConfig): string {
       { name: 'log', hasQuestionToken: true, type: '(line: string) => void' },
     ],
   });
+  // the plan is data, megabytes for a thousand tables: emit splices it in for the placeholder (OutputFile.data)
   sf.addVariableStatement({
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
     docs: ['What the contracts say Unity Catalog must hold.'],
-    declarations: [{ name: 'PLAN', type: 'Plan', initializer: JSON.stringify(plan, null, 2) }],
+    declarations: [{ name: 'PLAN', type: 'Plan', initializer: DATA_PLACEHOLDER }],
   });
   sf.addFunction({
     name: 'request',
@@ -284,6 +285,7 @@ export const unityCatalogTarget: Target = {
     const plan = ucPlan(datasets, ctx.config);
     const all = datasets.map((d) => d.contract.file);
     const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+    const fileOf = new Map(datasets.map((d) => [lakeName(d), d.contract.file]));
     const files: OutputFile[] = [
       { path: 'catalog.json', content: json(plan.catalog), kind: 'json', sources: all },
       ...plan.schemas.map((s) => ({ path: `schemas/${String(s.name)}.json`, content: json(s), kind: 'json' as const, sources: all })),
@@ -291,9 +293,9 @@ export const unityCatalogTarget: Target = {
         path: `tables/${String(t.schema_name)}.${String(t.name)}.json`,
         content: json(t),
         kind: 'json' as const,
-        sources: [datasets.find((d) => lakeName(d) === t.name)!.contract.file],
+        sources: [fileOf.get(String(t.name))!],
       })),
-      { path: 'apply.mts', content: applyScript(plan, ctx.config), kind: 'ts', sources: all },
+      { path: 'apply.mts', content: applyScript(ctx.config), data: JSON.stringify(plan, null, 2), kind: 'ts', sources: all },
     ];
     return { files, diagnostics };
   },

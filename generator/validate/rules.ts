@@ -6,7 +6,7 @@ import type { PlatformConfig } from '../config/config.js';
 import type { Diagnostic, Severity } from '../diagnostics.js';
 import type { Dataset, Field, SourceRef } from '../model/ir.js';
 import { AVRO_NAME, CQL_MAX_TABLE, PG_MAX_IDENT, reservedIn } from '../model/names.js';
-import { cdcTopic, fileStem, lakeName, sourceTableKey } from '../model/naming.js';
+import { cdcTopic, fileStem, k8sName, lakeName, sourceTableKey } from '../model/naming.js';
 import { typeLabel } from '../model/types.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 
@@ -144,9 +144,17 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
       report('error', 'COLLISION', ds.at, `"${ds.name}" and "${prev.name}" (${prev.at.file}:${prev.at.line}) map to the same ${kind} "${key}"`);
     } else claims.set(k, ds);
   };
+  const k8sTopics = new Map<string, { ds: Dataset; topic: string }>();
   for (const ds of datasets) {
     claim('dataset name', ds.name, ds);
-    claim('Kafka topic', cdcTopic(ds, config), ds);
+    const topic = cdcTopic(ds, config);
+    claim('Kafka topic', topic, ds);
+    // Strimzi's KafkaTopic resource is named after the topic, sanitized to a Kubernetes name: distinct topics
+    // can meet there (a_b and a__b both become a-b); the same topic twice is reported above already
+    const twin = topic === undefined ? undefined : k8sTopics.get(k8sName(topic));
+    if (topic !== undefined && twin && twin.topic.toLowerCase() !== topic.toLowerCase()) {
+      report('error', 'COLLISION', ds.at, `"${ds.name}" and "${twin.ds.name}" (${twin.ds.at.file}:${twin.ds.at.line}) have topics ${topic} and ${twin.topic}, which map to the same KafkaTopic resource name "${k8sName(topic)}"`);
+    } else if (topic !== undefined && !twin) k8sTopics.set(k8sName(topic), { ds, topic });
     claim('source table', sourceTableKey(ds), ds);
     claim('lake table', lakeName(ds), ds);
     claim('output file', fileStem(ds), ds);

@@ -1,4 +1,5 @@
-"""Reads generated Python with the standard library only: compiles it, and reports its module-level *_SQL
+"""Reads generated Python with the standard library only: compiles it (a file that does not compile gets an
+"error"), and reports its module-level *_SQL
 string constants and, for DAG files, every operator call's task_id and the `>>` dependencies."""
 import ast
 import json
@@ -30,7 +31,11 @@ def edges(node):
 out = []
 for path in sys.argv[1:]:
     source = open(path, encoding="utf-8").read()
-    compile(source, path, "exec")
+    try:
+        compile(source, path, "exec")
+    except (SyntaxError, ValueError) as e:
+        out.append({"path": path, "error": f"{type(e).__name__}: {e}", "sql": {}, "tasks": {}, "deps": []})
+        continue
     tree = ast.parse(source)
     sql = {}
     tasks = {}

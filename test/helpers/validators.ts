@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import avro from 'avsc';
-import { SparkSQL, TrinoSQL } from 'dt-sql-parser';
+import { MySQL, SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { loadModule, parseSync } from 'libpg-query';
 import { parseDocument } from 'yaml';
 import { CQL_RESERVED } from '../../generator/model/names.js';
@@ -37,6 +37,7 @@ let pgReady = false;
 let crd: ((x: unknown) => boolean) | undefined;
 const trino = new TrinoSQL();
 const spark = new SparkSQL();
+const mysql = new MySQL();
 const lint = new ruff.Workspace({ lint: { select: ['E9', 'F'] } }, ruff.PositionEncoding.Utf16);
 
 export async function validateOutputs(files: ReadonlyMap<string, string>, label: string): Promise<string[]> {
@@ -77,6 +78,10 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
         if (d.errors.length) bad(path, d.errors[0]!.message);
         const v = d.toJS();
         if (v?.kind === 'KafkaTopic' && !crd!(v)) bad(path, 'KafkaTopic does not validate against the Strimzi CRD');
+      } else if (path.endsWith('.sql') && (path.startsWith('mysql/') || (path.startsWith('debezium/') && debeziumKindOf(connectorOf(files, path)) === 'mysql'))) {
+        const errs = mysql.validate(content);
+        if (errs.length) bad(path, `MySQL grammar: ${errs[0]!.message} at ${errs[0]!.startLine}:${errs[0]!.startColumn}`);
+        if (path.startsWith('mysql/') && (content.match(/;\s*$/gm) ?? []).length !== 1) bad(path, 'expected exactly one statement');
       } else if (path.endsWith('.sql') && (path.startsWith('postgres/') || path.startsWith('debezium/'))) {
         // psql variables are not SQL: give the parser a literal where psql would substitute one
         const tree = parseSync(content.replace(/:'debezium_password'/g, "'x'")) as { stmts: Array<{ stmt: Record<string, unknown> }> };
@@ -84,9 +89,6 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
           const kind = Object.keys(s.stmt)[0]!;
           if (!PG_STATEMENTS.has(kind)) bad(path, `unexpected statement ${kind}`);
         }
-      } else if (path.endsWith('.sql') && path.startsWith('mysql/')) {
-        // checked by the MySQL grammar in mysql.test.ts; here: one statement only
-        if ((content.match(/;\s*$/gm) ?? []).length !== 1) bad(path, 'expected exactly one statement');
       } else if (path.endsWith('.sql') && path.startsWith('trino/')) {
         const errs = trino.validate(content);
         if (errs.length) bad(path, `Trino grammar: ${errs[0]!.message} at ${errs[0]!.startLine}:${errs[0]!.startColumn}`);
@@ -94,10 +96,11 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
         const want = path.endsWith('schemas.sql') ? 2 : path.endsWith('.refresh.sql') ? -1 : 3;
         if (want > 0 && n !== want) bad(path, `${n} statements, expected ${want}`);
       } else if (path.endsWith('.cql')) {
-        for (const line of content.split('\n')) {
+        // string literals may span lines (CQL's STRING_LITERAL takes any character but a lone quote)
+        for (const line of content.replace(/--[^\n]*|'(?:[^']|'')*'/g, (m) => (m.startsWith('--') ? m : "''")).split('\n')) {
           const col = /^ {4}(\S+) [a-z<>]+,$/.exec(line);
           if (col && !/^"([^"]|"")+"$/.test(col[1]!) && (!/^[a-z_][a-z0-9_]*$/.test(col[1]!) || CQL_RESERVED.has(col[1]!))) bad(path, `unquoted identifier ${col[1]}`);
-          if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |    -- |    \S+ [a-z<>]+,$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
+          if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |    --( |$)|    \S+ [a-z<>]+,$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
         }
       } else if (path.endsWith('.py')) {
         py.push({ label, path, content });
@@ -119,8 +122,9 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
     const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8' });
     if (r.status !== 0) report('python', 'CPython', `${r.stderr.trim().split('\n').slice(-1)[0]} (in ${JSON.stringify(py.map((d, i) => `${i}.py=${d.label}:${d.path}`))})`);
     else {
-      const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string> }>;
+      const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string>; error?: string }>;
       inspected.forEach((x, i) => {
+        if (x.error) report(py[i]!.label, py[i]!.path, `CPython: ${x.error}`);
         for (const [name, text] of Object.entries(x.sql)) {
           const errs = spark.validate(text);
           if (errs.length) report(py[i]!.label, py[i]!.path, `SparkSQL ${name}: ${errs[0]!.message}`);
@@ -141,6 +145,12 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
     }
   }
   return problems;
+}
+
+/** The connector.class of the Debezium connector whose folder holds `path`. */
+function connectorOf(files: ReadonlyMap<string, string>, path: string): string | undefined {
+  const json = files.get(`${path.slice(0, path.lastIndexOf('/'))}/connector.json`);
+  return json ? (JSON.parse(json) as { config?: Record<string, string> }).config?.['connector.class'] : undefined;
 }
 
 function writeTemp(dir: string, name: string, content: string): string {
