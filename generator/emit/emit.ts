@@ -20,6 +20,9 @@ const COMMENT: Record<FileKind, ((s: string) => string) | undefined> = {
   conf: (s) => `# ${s}`,
   ts: (s) => `// ${s}`,
   md: (s) => `<!-- ${s.replace(/--/g, '- -')} -->`,
+  html: (s) => `<!-- ${s.replace(/--/g, '- -')} -->`,
+  css: (s) => `/* ${s.replace(/\*\//g, '* /')} */`,
+  js: (s) => `// ${s}`,
   text: (s) => `# ${s}`,
   json: undefined,
   avsc: undefined,
@@ -85,7 +88,7 @@ function spliceData(text: string, json: string): string {
  * that halves the peak memory.
  */
 export async function emitInto(files: Map<string, string>, diagnostics: Diagnostic[], { target, files: outs }: EmitInput): Promise<void> {
-  const prettier = outs.some((f) => PRETTIER_PARSER[f.kind]) ? await import('prettier') : undefined;
+  const prettier = outs.some((f) => PRETTIER_PARSER[f.kind] && f.format !== false) ? await import('prettier') : undefined;
   const mine: string[] = [];
   for (const f of outs) {
     const path = `${target}/${f.path}`;
@@ -99,7 +102,7 @@ export async function emitInto(files: Map<string, string>, diagnostics: Diagnost
     }
     let body = f.content;
     const parser = PRETTIER_PARSER[f.kind];
-    if (prettier && parser) body = await formatCached(prettier, body, parser);
+    if (prettier && parser && f.format !== false) body = await formatCached(prettier, body, parser);
     if (f.data !== undefined) body = spliceData(body, f.data);
     const comment = COMMENT[f.kind];
     files.set(path, normalize(comment ? `${comment(header(f.sources))}\n${body}` : body));

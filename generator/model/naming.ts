@@ -4,6 +4,7 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from './ir.js';
+import { quoteTrino } from './names.js';
 
 /** Kubernetes object names: lower-case RFC 1123 subdomains. Topic names that are not valid get a derived name. */
 export function k8sName(topic: string): string {
@@ -96,4 +97,26 @@ export function quarantineLocation(ds: Dataset, config: PlatformConfig): string 
 /** The same location for S3 clients that want `s3://` (Unity Catalog, Airflow's S3 sensor). */
 export function s3Url(s3a: string): string {
   return s3a.replace(/^s3a:\/\//, 's3://');
+}
+
+/** The dataset's tables in Trino: raw (JSON lines), trusted (Parquet) and the general-access masked view. */
+export function trinoNames(ds: Dataset, config: PlatformConfig): { raw: string; trusted: string; masked: string } {
+  const name = lakeName(ds);
+  const { raw, trusted } = config.trino.catalogs;
+  return {
+    raw: `${raw}.${config.naming.rawSchema}.${quoteTrino(name)}`,
+    trusted: `${trusted}.${config.naming.trustedSchema}.${quoteTrino(name)}`,
+    masked: `${trusted}.${config.naming.trustedSchema}.${quoteTrino(`${name}_masked`)}`,
+  };
+}
+
+/** The dataset's tables in Unity Catalog: catalog.schema.table for the raw and the trusted layer. */
+export function ucNames(ds: Dataset, config: PlatformConfig): { raw: string; trusted: string } {
+  const c = config.unityCatalog.catalog;
+  return { raw: `${c}.${config.naming.rawSchema}.${lakeName(ds)}`, trusted: `${c}.${config.naming.trustedSchema}.${lakeName(ds)}` };
+}
+
+/** The Airflow DAG id of the dataset's raw → trusted pipeline. */
+export function dagId(ds: Dataset): string {
+  return `contractgen_${lakeName(ds)}`;
 }

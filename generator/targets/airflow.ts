@@ -8,7 +8,7 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
-import { cdcTopic, lakeName, s3Url, trustedLocation } from '../model/naming.js';
+import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './sql-common.js';
 import { pyString } from './spark.js';
 import { withRawLayer, type OutputFile, type Target } from './target.js';
@@ -42,7 +42,7 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
     trustedUri: pyString(s3Url(trusted)),
     ucTableFile: pyString(`unity-catalog/tables/${config.naming.trustedSchema}.${name}.json`),
     ucUrl: pyString(`${config.unityCatalog.url}/api/2.1/unity-catalog`),
-    dagId: pyString(`contractgen_${name}`),
+    dagId: pyString(dagId(ds)),
     description: pyString(`${ds.name}: raw CDC events of ${topic} -> trusted ${name}`),
     schedule: pyString(scheduleOf(ds)),
     tags: ['contractgen', ds.contract.domain ?? 'data', name].map(pyString).join(', '),

@@ -3,6 +3,7 @@ import { airflowTarget } from './airflow.js';
 import { avroTarget } from './avro.js';
 import { cassandraTarget } from './cassandra.js';
 import { debeziumTarget } from './debezium.js';
+import { docsTarget } from './docs.js';
 import { kafkaTarget } from './kafka.js';
 import { mysqlTarget } from './mysql.js';
 import { parquetTarget } from './parquet.js';
@@ -14,7 +15,7 @@ import { trinoTarget } from './trino.js';
 import { unityCatalogTarget } from './unity-catalog.js';
 import type { Target } from './target.js';
 
-export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget, sparkTarget, airflowTarget, syncTarget];
+export const TARGETS: readonly Target[] = [postgresTarget, mysqlTarget, cassandraTarget, debeziumTarget, kafkaTarget, avroTarget, parquetTarget, qualityTarget, trinoTarget, unityCatalogTarget, sparkTarget, airflowTarget, syncTarget, docsTarget];
 
 export function targetById(id: string): Target | undefined {
   return TARGETS.find((t) => t.id === id);

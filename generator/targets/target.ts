@@ -8,7 +8,7 @@ import { rawLocation } from '../model/naming.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
 
-export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text' | 'plain';
+export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text' | 'plain' | 'html' | 'css' | 'js';
 
 export interface OutputFile {
   /** path relative to the target's directory, forward slashes */
@@ -22,6 +22,8 @@ export interface OutputFile {
    * and prettier and ts-morph are quadratic-ish on megabytes of it (the Unity Catalog plan of 1,000 tables).
    */
   data?: string;
+  /** false: the target wrote the file in its final form, emit does not run prettier on it (the docs' Markdown) */
+  format?: false;
 }
 
 /** YAML outputs: serialized from objects, one style everywhere (no wrapping, single quotes where a quote is needed). */

@@ -7,7 +7,7 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset, Field } from '../model/ir.js';
-import { lakeName, rawLocation, trustedLocation } from '../model/naming.js';
+import { lakeName, rawLocation, trinoNames, trustedLocation } from '../model/naming.js';
 import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader } from './sql-common.js';
@@ -34,11 +34,7 @@ function masked(f: Field, col: string, config: PlatformConfig): string {
 export function trinoDatasetSql(ds: Dataset, ctx: TargetContext): string {
   const config = ctx.config;
   const iceberg = config.trino.tableFormat === 'iceberg';
-  const name = lakeName(ds);
-  const rawCat = config.trino.catalogs.raw;
-  const trustedCat = config.trino.catalogs.trusted;
-  const rawTable = `${rawCat}.${config.naming.rawSchema}.${quoteTrino(name)}`;
-  const trustedTable = `${trustedCat}.${config.naming.trustedSchema}.${quoteTrino(name)}`;
+  const { raw: rawTable, trusted: trustedTable, masked: maskedView } = trinoNames(ds, config);
   const commentOf = (f: Field) => {
     const c = columnComment(f);
     return c ? ` COMMENT ${sqlString(c)}` : '';
@@ -75,7 +71,7 @@ export function trinoDatasetSql(ds: Dataset, ctx: TargetContext): string {
     trustedColumns: comma(cols),
     trustedComment: sqlString(`${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}`),
     trustedProperties: comma(trustedProps),
-    viewName: `${trustedCat}.${config.naming.trustedSchema}.${quoteTrino(`${name}_masked`)}`,
+    viewName: maskedView,
     viewComment: sqlString(`${ds.name} without personal data: PII columns hashed or coarsened`),
     viewColumns: comma(ordered.map((f) => masked(f, quoteTrino(f.physicalName), config))),
   });

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import avro from 'avsc';
 import { MySQL, SparkSQL, TrinoSQL } from 'dt-sql-parser';
 import { loadModule, parseSync } from 'libpg-query';
+import MarkdownIt from 'markdown-it';
+import { parse as parseHtml, parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 import { parseDocument } from 'yaml';
 import { CQL_RESERVED } from '../../generator/model/names.js';
 import { debeziumConfigProblems, debeziumKindOf, unityCatalogKind, validateUnityCatalog } from './platform-refs.js';
@@ -38,6 +40,34 @@ let crd: ((x: unknown) => boolean) | undefined;
 const trino = new TrinoSQL();
 const spark = new SparkSQL();
 const mysql = new MySQL();
+const markdown = new MarkdownIt({ html: true, linkify: false });
+
+type HtmlNode = DefaultTreeAdapterMap['node'];
+/** Elements and attributes generated pages may contain: anything else came from text that was not escaped. */
+const HTML_ELEMENTS = new Set('html head body meta title link main header h1 h2 h3 p a code pre table thead tbody tr th td ul li figure figcaption form label input script div span br svg defs marker path line g rect text'.split(' '));
+const HTML_ATTRIBUTES = new Set('lang charset name content rel href id class role onsubmit for type autocomplete placeholder disabled aria-live aria-labelledby xmlns viewBox refX refY markerWidth markerHeight orient d x1 y1 x2 y2 marker-end data-node x y width height rx src'.split(' ').map((a) => a.toLowerCase()));
+
+/** parse5's spec parse errors, and any element, attribute, script or link target the generator did not write. */
+function htmlProblems(text: string, kind: 'html' | 'markdown'): string[] {
+  const out: string[] = [];
+  const onParseError = (e: { code: string; startLine: number; startCol: number }) => out.push(`HTML parse error ${e.code} at ${e.startLine}:${e.startCol}`);
+  const root = kind === 'html' ? parseHtml(text, { onParseError, sourceCodeLocationInfo: true }) : parseFragment(text, { onParseError, sourceCodeLocationInfo: true });
+  const walk = (n: HtmlNode) => {
+    if ('tagName' in n) {
+      if (!HTML_ELEMENTS.has(n.tagName) || (kind === 'markdown' && !['a', 'br', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'p', 'h1', 'h2', 'h3', 'ul', 'li'].includes(n.tagName))) out.push(`unexpected <${n.tagName}>`);
+      for (const a of n.attrs) {
+        if (!HTML_ATTRIBUTES.has(a.name.toLowerCase())) out.push(`unexpected attribute ${a.name} on <${n.tagName}>`);
+        if ((a.name === 'href' || a.name === 'src') && !/^(#[\w-]+|[\w-]+\.(html|md)(#[\w-]+)?|assets\/[\w-]+\.(js|css)|url\(#arrow\))$/.test(a.value)) out.push(`unexpected link ${a.name}=${JSON.stringify(a.value)}`);
+        if (a.name === 'onsubmit' && a.value !== 'return false') out.push(`unexpected handler ${a.value}`);
+      }
+      if (n.tagName === 'script' && !n.attrs.some((a) => a.name === 'src')) out.push('inline <script>');
+    }
+    if ('childNodes' in n) for (const c of n.childNodes) walk(c as HtmlNode);
+    if ('content' in n && n.content) walk(n.content as HtmlNode);
+  };
+  walk(root as HtmlNode);
+  return out;
+}
 const lint = new ruff.Workspace({ lint: { select: ['E9', 'F'] } }, ruff.PositionEncoding.Utf16);
 
 export async function validateOutputs(files: ReadonlyMap<string, string>, label: string): Promise<string[]> {
@@ -108,7 +138,12 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
         if (issues.length) bad(path, `Ruff: ${issues.join('; ')}`);
       } else if (path.endsWith('.properties')) {
         props.push({ label, path, content });
-      } else if (path.endsWith('.ts') || path.endsWith('.mts')) {
+      } else if (path.endsWith('.html')) {
+        for (const p of htmlProblems(content, 'html')) bad(path, p);
+      } else if (path.endsWith('.md') && path.startsWith('docs/')) {
+        // Markdown as GitHub would read it: the HTML markdown-it renders must hold no markup the text brought in
+        for (const p of htmlProblems(markdown.render(content), 'markdown')) bad(path, p);
+      } else if (path.endsWith('.ts') || path.endsWith('.mts') || path.endsWith('.js')) {
         const out = ts.transpileModule(content, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
         if (out.diagnostics?.length) bad(path, `TypeScript: ${ts.flattenDiagnosticMessageText(out.diagnostics[0]!.messageText, ' ')}`);
       }
