@@ -377,6 +377,7 @@ export class FileSource implements Source {
   private records: RawRecord[] | undefined;
   private next: number = 0;
   private committed: Record<string, string> = {};
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly file: string) {}
 
@@ -405,8 +406,15 @@ export class FileSource implements Source {
 
   async commit(positions: Position[]): Promise<void> {
     for (const p of positions) this.committed[`${p.topic}/${p.partition}`] = p.offset;
-    await writeFile(`${this.file}.offsets.json.tmp`, JSON.stringify(this.committed));
-    await rename(`${this.file}.offsets.json.tmp`, `${this.file}.offsets.json`);
+    const snapshot = JSON.stringify(this.committed);
+    // partitions commit concurrently: one write of the offsets file at a time, in commit order
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        await writeFile(`${this.file}.offsets.json.tmp`, snapshot);
+        await rename(`${this.file}.offsets.json.tmp`, `${this.file}.offsets.json`);
+      });
+    await this.saving;
   }
 
   /** True when every record of the file was handed out. */

@@ -566,6 +566,7 @@ await this.producer.send({ topic: this.topic, messages: [{ key: r.key, value: r.
       { name: 'records', scope: Scope.Private, type: 'RawRecord[] | undefined' },
       { name: 'next', scope: Scope.Private, type: 'number', initializer: '0' },
       { name: 'committed', scope: Scope.Private, type: 'Record<string, string>', initializer: '{}' },
+      { name: 'saving', scope: Scope.Private, type: 'Promise<void>', initializer: 'Promise.resolve()' },
     ],
     methods: [
       {
@@ -600,8 +601,15 @@ return out;`,
         parameters: [{ name: 'positions', type: 'Position[]' }],
         returnType: 'Promise<void>',
         statements: `for (const p of positions) this.committed[\`\${p.topic}/\${p.partition}\`] = p.offset;
-await writeFile(\`\${this.file}.offsets.json.tmp\`, JSON.stringify(this.committed));
-await rename(\`\${this.file}.offsets.json.tmp\`, \`\${this.file}.offsets.json\`);`,
+const snapshot = JSON.stringify(this.committed);
+// partitions commit concurrently: one write of the offsets file at a time, in commit order
+this.saving = this.saving
+  .catch(() => undefined)
+  .then(async () => {
+    await writeFile(\`\${this.file}.offsets.json.tmp\`, snapshot);
+    await rename(\`\${this.file}.offsets.json.tmp\`, \`\${this.file}.offsets.json\`);
+  });
+await this.saving;`,
       },
       {
         name: 'done',
