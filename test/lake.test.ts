@@ -71,11 +71,8 @@ async function writeExampleFile(ds: Dataset): Promise<string> {
   return file;
 }
 
-const DUCK_TYPE: Record<string, string> = {
-  string: 'VARCHAR', uuid: 'VARCHAR', json: 'VARCHAR', time: 'VARCHAR', int16: 'SMALLINT', int32: 'INTEGER', int64: 'BIGINT', float32: 'FLOAT', float64: 'DOUBLE',
-  boolean: 'BOOLEAN', date: 'DATE', timestamp: 'TIMESTAMP WITH TIME ZONE', timestamp_ntz: 'TIMESTAMP', bytes: 'BLOB',
-};
-const duckType = (f: Field) => (f.type.kind === 'decimal' ? `DECIMAL(${f.type.precision},${f.type.scale})` : DUCK_TYPE[f.type.kind]!);
+/** The type table's duckdb column: what DuckDB must read from a Parquet file written with the parquet column. */
+const duckType = (f: Field) => mapType(f.type).duckdb;
 
 describe('parquet target', () => {
   for (const name of ['users', 'rides']) {

@@ -33,6 +33,7 @@ Usage:
   contractgen convert FILE
   contractgen breaking --against REF|DIR|FILE [--against …] [--contracts DIR|FILE]... [--list-rules]
   contractgen changelog --against REF|DIR|FILE [--contracts DIR|FILE]... [--out FILE]
+  contractgen test --data DIR|s3://BUCKET/PREFIX|postgresql://URL [--contracts DIR|FILE]... [--dataset NAME]... [--format text|json|junit]
   contractgen targets
   contractgen rules
   contractgen --help | --version
@@ -48,6 +49,10 @@ Commands:
              errors. A breaking change needs a major version bump. Repeat --against with older versions for
              the *_TRANSITIVE compatibility levels. --list-rules lists the rules.
   changelog  The same comparison as a Markdown changelog on stdout (or --out FILE).
+  test       Run the generated quality suites on real data with embedded DuckDB: Parquet or JSON-lines files in
+             a folder (<dataset>.parquet, <dataset>.jsonl or a folder <dataset>/), objects under an S3 prefix
+             (endpoint from AWS_ENDPOINT_URL or the config's MinIO), or PostgreSQL tables. Prints each
+             expectation with PASS or FAIL, the observed value and up to 5 failing rows; exits 1 on a failure.
   targets    List the targets and what each generates.
   rules      List every diagnostic rule ID with its severity.
 
@@ -57,7 +62,10 @@ Options:
   --out DIR              output directory (default: generated/)
   --target ID            only this target; repeatable (default: all)
   --against REF|PATH     breaking/changelog: the older contracts (git revision, directory or file)
-  --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations)
+  --data SOURCE          test: where the rows are (folder, s3://bucket/prefix or postgresql:// URL)
+  --dataset NAME         test: only this dataset; repeatable (default: every dataset with data)
+  --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations);
+                         test: results as text (default), json or junit
   --verbose              also print info diagnostics (skipped targets …)
   --help, -h             this help
   --version, -v          the version
@@ -124,6 +132,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     case 'breaking':
     case 'changelog':
       return compareCmd(cmd, rest, io);
+    case 'test':
+      return testCmd(rest, io);
     case 'targets':
       return targetsCmd(rest, io);
     case 'rules':
@@ -238,6 +248,25 @@ async function generateCmd(args: readonly string[], io: Io): Promise<number> {
   const p = sink.writeSink(outDir, g.files);
   if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);
   return 0;
+}
+
+async function testCmd(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args, { contracts: { type: 'string', multiple: true }, config: { type: 'string' }, data: { type: 'string' }, dataset: { type: 'string', multiple: true } });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const t = await import('./test-cmd.js');
+  const format = t.parseTestFormat(values.format as string | undefined);
+  if (typeof values.data !== 'string') throw new UsageError('test needs --data: a folder, s3://bucket/prefix or a postgresql:// URL');
+  const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
+  const { analyze } = await import('../analyze.js');
+  const a = analyze({ cwd: io.cwd, contracts: contracts.length ? contracts : ['contracts'], configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
+  if (hasErrors(a.diagnostics)) {
+    report(io, a.diagnostics, { format: 'text', verbose: false });
+    return a.configErrors ? 2 : 1;
+  }
+  return t.runTests(a, values.data, (values.dataset as string[] | undefined) ?? [], format, io);
 }
 
 async function convertCmd(args: readonly string[], io: Io): Promise<number> {

@@ -66,6 +66,8 @@ export interface TypeColumns {
   unityCatalog: { typeName: string; typeText: string; precision?: number; scale?: number };
   /** GX expect_column_values_to_be_of_type `type_` for the Spark engine: a pyspark.sql.types class name */
   gx: string;
+  /** the trusted (Parquet) column as DuckDB reads it; `contractgen test` reads JSON data into it */
+  duckdb: string;
   /**
    * Spark SQL that turns the column as Debezium delivers it (`e` is the expression of the decoded value) into
    * the trusted type: from the Avro of relational sources, and from the JSON of the Cassandra agent.
@@ -101,6 +103,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     avro: same('string'),
     cassandraJson: { type: 'string' },
     ...lakeString,
+    duckdb: 'VARCHAR',
   }),
   uuid: () => ({
     postgres: 'uuid',
@@ -109,6 +112,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     avro: { postgres: debezium('io.debezium.data.Uuid', 'string'), mysql: 'string' },
     cassandraJson: { type: 'string', format: 'uuid' },
     ...lakeString,
+    duckdb: 'VARCHAR',
   }),
   int16: () => ({
     postgres: 'smallint',
@@ -121,6 +125,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'smallint', iceberg: 'integer' },
     unityCatalog: { typeName: 'SHORT', typeText: 'smallint' },
     gx: 'ShortType',
+    duckdb: 'SMALLINT',
   }),
   int32: () => ({
     postgres: 'integer',
@@ -133,6 +138,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'integer', iceberg: 'integer' },
     unityCatalog: { typeName: 'INT', typeText: 'int' },
     gx: 'IntegerType',
+    duckdb: 'INTEGER',
   }),
   int64: () => ({
     postgres: 'bigint',
@@ -145,6 +151,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'bigint', iceberg: 'bigint' },
     unityCatalog: { typeName: 'LONG', typeText: 'bigint' },
     gx: 'LongType',
+    duckdb: 'BIGINT',
   }),
   float32: () => ({
     postgres: 'real',
@@ -157,6 +164,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'real', iceberg: 'real' },
     unityCatalog: { typeName: 'FLOAT', typeText: 'float' },
     gx: 'FloatType',
+    duckdb: 'FLOAT',
   }),
   float64: () => ({
     postgres: 'double precision',
@@ -169,6 +177,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'double', iceberg: 'double' },
     unityCatalog: { typeName: 'DOUBLE', typeText: 'double' },
     gx: 'DoubleType',
+    duckdb: 'DOUBLE',
   }),
   decimal: ({ precision: p, scale: s }) => {
     const connectDecimal = debezium('org.apache.kafka.connect.data.Decimal', 'bytes', {
@@ -191,6 +200,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       trino: { hive: `decimal(${p},${s})`, iceberg: `decimal(${p},${s})` },
       unityCatalog: { typeName: 'DECIMAL', typeText: `decimal(${p},${s})`, precision: p, scale: s },
       gx: 'DecimalType',
+      duckdb: `DECIMAL(${p},${s})`,
     };
   },
   boolean: () => ({
@@ -205,6 +215,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'boolean', iceberg: 'boolean' },
     unityCatalog: { typeName: 'BOOLEAN', typeText: 'boolean' },
     gx: 'BooleanType',
+    duckdb: 'BOOLEAN',
   }),
   date: () => ({
     postgres: 'date',
@@ -218,6 +229,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'date', iceberg: 'date' },
     unityCatalog: { typeName: 'DATE', typeText: 'date' },
     gx: 'DateType',
+    duckdb: 'DATE',
   }),
   time: () => ({
     postgres: 'time',
@@ -227,6 +239,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     // Cassandra `time`: nanoseconds since midnight, a plain INT64
     cassandraJson: { type: 'integer', minimum: 0 },
     ...lakeString,
+    duckdb: 'VARCHAR',
   }),
   timestamp: () => ({
     postgres: 'timestamptz',
@@ -241,6 +254,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'timestamp', iceberg: 'timestamp(6) with time zone' },
     unityCatalog: { typeName: 'TIMESTAMP', typeText: 'timestamp' },
     gx: 'TimestampType',
+    duckdb: 'TIMESTAMP WITH TIME ZONE',
   }),
   timestamp_ntz: () => ({
     postgres: 'timestamp',
@@ -253,6 +267,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'timestamp', iceberg: 'timestamp(6)' },
     unityCatalog: { typeName: 'TIMESTAMP_NTZ', typeText: 'timestamp_ntz' },
     gx: 'TimestampNTZType',
+    duckdb: 'TIMESTAMP',
   }),
   bytes: () => ({
     postgres: 'bytea',
@@ -266,6 +281,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     trino: { hive: 'varbinary', iceberg: 'varbinary' },
     unityCatalog: { typeName: 'BINARY', typeText: 'binary' },
     gx: 'BinaryType',
+    duckdb: 'BLOB',
   }),
   json: () => ({
     postgres: 'jsonb',
@@ -274,6 +290,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     avro: same(debezium('io.debezium.data.Json', 'string')),
     cassandraJson: { type: 'string' },
     ...lakeString,
+    duckdb: 'VARCHAR',
   }),
   array: (t) => {
     const e = mapType(t.items);
@@ -293,6 +310,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       trino: { hive: `array(${e.trino.hive})`, iceberg: `array(${e.trino.iceberg})` },
       unityCatalog: { typeName: 'ARRAY', typeText: `array<${e.unityCatalog.typeText}>` },
       gx: 'ArrayType',
+      duckdb: `${e.duckdb}[]`,
     };
   },
   object: (t) => {
@@ -315,6 +333,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       },
       unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ f, m }) => `${sparkIdent(f.name)}:${m.unityCatalog.typeText}`).join(',')}>` },
       gx: 'StructType',
+      duckdb: `STRUCT(${fs.map(({ f, m }) => `"${f.name.replace(/"/g, '""')}" ${m.duckdb}`).join(', ')})`,
     };
   },
 };

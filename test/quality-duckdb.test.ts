@@ -1,0 +1,203 @@
+/**
+ * `contractgen test`: the generated quality suites run on embedded DuckDB. Every expectation type the quality
+ * target emits, once on data that passes and once on data that fails; then the command end to end on the
+ * repository's contracts with data in a folder (JSON lines, and Parquet laid out as the trusted layer), on a
+ * local S3-compatible server (s3rver) and in a real PostgreSQL created with the generated DDL.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../generator/model/ir.js';
+import { runSuite, type Expectation } from '../generator/quality/duckdb.js';
+import { cli } from './helpers/cli.js';
+import { generateFrom } from './helpers/generate.js';
+import { startPg, type PgCluster } from './helpers/pg.js';
+import { ROOT } from './helpers/reference.js';
+
+const require = createRequire(import.meta.url);
+const S3rver = require('s3rver') as new (o: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
+
+let db: DuckDBInstance;
+let con: DuckDBConnection;
+let datasets: Dataset[];
+let files: Map<string, string>;
+
+beforeAll(async () => {
+  db = await DuckDBInstance.create(':memory:');
+  con = await db.connect();
+  await con.run(`CREATE TABLE good AS SELECT * FROM (VALUES (1, 'a@x.io', 'rider', 10.5, DATE '2024-01-01'), (2, 'b@x.io', 'driver', 20.0, DATE '2024-01-02')) v(id, email, kind, amount, day)`);
+  await con.run(`CREATE TABLE bad AS SELECT * FROM (VALUES (1, 'a@x.io', 'rider', 10.5, DATE '2024-01-01'), (1, 'nope', 'alien', -3.0, NULL), (3, NULL, 'rider', 999.0, DATE '2024-01-03'), (1, 'a@x.io', 'rider', 10.5, DATE '2024-01-01')) v(id, email, kind, amount, day)`);
+  ({ files, analysis: { model: { datasets } } } = await generateFrom());
+});
+
+afterAll(() => {
+  con?.closeSync();
+  db?.closeSync();
+});
+
+const CASES: Array<[string, Expectation]> = [
+  ['not null', { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' } }],
+  ['in set', { type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider', 'driver'] } }],
+  ['not in set', { type: 'expect_column_values_to_not_be_in_set', kwargs: { column: 'kind', value_set: ['alien'] } }],
+  ['between', { type: 'expect_column_values_to_be_between', kwargs: { column: 'amount', min_value: 0, max_value: 100 } }],
+  ['lengths between', { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'email', min_value: 5 } }],
+  ['regex', { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^[^@]+@[^@]+$' } }],
+  ['unique', { type: 'expect_column_values_to_be_unique', kwargs: { column: 'id' } }],
+  ['compound unique', { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['id', 'kind'] } }],
+  ['row count', { type: 'expect_table_row_count_to_be_between', kwargs: { max_value: 2 } }],
+  ['columns match', { type: 'expect_table_columns_to_match_set', kwargs: { column_set: ['id', 'email', 'kind', 'amount', 'day'], exact_match: true } }],
+  ['of type', { type: 'expect_column_values_to_be_of_type', kwargs: { column: 'day', type_: 'DateType' } }],
+  ['unexpected rows', { type: 'unexpected_rows_expectation', kwargs: { unexpected_rows_query: 'SELECT * FROM {batch} WHERE amount > 500' } }],
+];
+
+describe('expectations on DuckDB', () => {
+  for (const [name, e] of CASES) {
+    it(`${name}: passes on good data, fails on bad data with the failing rows`, async () => {
+      const [good] = await runSuite(con, { name: 't', expectations: [e] }, 'good');
+      expect(good!.error).toBeUndefined();
+      expect(good!.passed, JSON.stringify(good)).toBe(true);
+      expect(good!.samples).toEqual([]);
+      // the bad table breaks every rule; for the table-level ones it differs in shape
+      const badTable = name === 'columns match' || name === 'of type' ? 'bad_shape' : 'bad';
+      if (badTable === 'bad_shape') await con.run(`CREATE OR REPLACE TABLE bad_shape AS SELECT id, email, CAST(day AS VARCHAR) AS day FROM bad`);
+      const [bad] = await runSuite(con, { name: 't', expectations: [e] }, badTable);
+      expect(bad!.error).toBeUndefined();
+      expect(bad!.passed, JSON.stringify(bad)).toBe(false);
+      if (!['row count', 'columns match', 'of type'].includes(name)) {
+        expect(bad!.samples.length).toBeGreaterThan(0);
+        expect(bad!.samples.length).toBeLessThanOrEqual(5);
+      }
+    });
+  }
+
+  it('honours mostly', async () => {
+    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider'], mostly: 0.6 } }] }, 'bad');
+    expect(r!.passed).toBe(true);
+    expect(r!.observed).toEqual({ unexpected: 1, of: 4 });
+  });
+
+  it('reports an expectation it cannot evaluate as an error, not a pass', async () => {
+    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_to_exist', kwargs: { column: 'id' } }] }, 'good');
+    expect(r!.passed).toBe(false);
+    expect(r!.error).toContain('unsupported expectation type');
+  });
+
+  it('covers every expectation type the quality target emits', () => {
+    const emitted = new Set([...files].filter(([k]) => k.startsWith('quality/') && k.endsWith('.json') && !k.includes('manifest')).flatMap(([, v]) => (JSON.parse(v) as { expectations: Expectation[] }).expectations.map((e) => e.type)));
+    const tested = new Set(CASES.map(([, e]) => e.type));
+    expect([...emitted].filter((t) => !tested.has(t))).toEqual([]);
+  });
+});
+
+/** One row per dataset from the contract's examples, and one that breaks `breaks` of its rules. */
+function rows(ds: Dataset, broken: Record<string, unknown>): string {
+  const row = Object.fromEntries(ds.fields.map((f) => [f.physicalName, f.examples[0] ?? null]));
+  return `${JSON.stringify(row)}\n${JSON.stringify({ ...row, ...broken })}\n`;
+}
+
+const PLANTED = { users: { email: 'not-an-email', user_type: 'alien', user_id: '00000000-0000-4000-8000-000000000001', document_number: '11111111111' }, rides: { status: 'teleported', ride_id: '00000000-0000-4000-8000-000000000002' } };
+const EXPECTED_FAILURES = ['rides.status:validValues', 'rides:quality:rides_status_values', 'users.email:format:email', 'users.user_type:validValues', 'users:quality:users_user_type_values'];
+
+function failures(stdout: string): string[] {
+  return [...stdout.matchAll(/^ {2}FAIL (\S+) /gm)].map((m) => m[1]!).sort();
+}
+
+describe('contractgen test', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cg-test-data-'));
+    for (const ds of datasets) writeFileSync(join(dir, `${ds.name}.jsonl`), rows(ds, PLANTED[ds.name as 'users' | 'rides']));
+  });
+
+  it('finds exactly the planted violations in JSON lines, with the failing rows, and exits 1', async () => {
+    const r = await cli(['test', '--data', dir], ROOT);
+    expect(r.code, r.stderr).toBe(1);
+    expect(failures(r.stdout)).toEqual(EXPECTED_FAILURES);
+    expect(r.stdout).toMatch(/FAIL users\.email:format:email \(expect_column_values_to_match_regex\) unexpected=1 of=2\n {7}\{.*"email":"not-an-email"/);
+    expect(r.stdout).toContain('contractgen test: 2 dataset(s)');
+  });
+
+  it('writes JUnit XML that parses, and JSON', async () => {
+    const junit = await cli(['test', '--data', dir, '--format', 'junit'], ROOT);
+    expect(junit.code).toBe(1);
+    expect(XMLValidator.validate(junit.stdout)).toBe(true);
+    expect((junit.stdout.match(/<failure /g) ?? []).length).toBe(EXPECTED_FAILURES.length);
+    const json = await cli(['test', '--data', dir, '--format', 'json', '--dataset', 'users'], ROOT);
+    const parsed = JSON.parse(json.stdout) as { passed: boolean; results: Array<{ dataset: string; outcomes: Array<{ passed: boolean; rule: string }> }> };
+    expect(parsed.passed).toBe(false);
+    expect(parsed.results.map((x) => x.dataset)).toEqual(['users']);
+  });
+
+  it('passes clean data laid out as the trusted layer: Parquet partitioned by hive folders', async () => {
+    const clean = mkdtempSync(join(tmpdir(), 'cg-test-clean-'));
+    for (const ds of datasets) {
+      const src = join(clean, `${ds.name}.src.jsonl`);
+      writeFileSync(src, rows(ds, PLANTED[ds.name as 'users' | 'rides']).split('\n')[0] + '\n');
+      const types = `{${ds.fields.map((f) => `'${f.physicalName}': '${f.type.kind === 'decimal' ? `DECIMAL(${f.type.precision},${f.type.scale})` : { string: 'VARCHAR', uuid: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMPTZ', float64: 'DOUBLE', int32: 'INTEGER', int16: 'SMALLINT' }[f.type.kind as 'string'] ?? 'VARCHAR'}'`).join(', ')}}`;
+      const part = ds.partitionedBy.length ? `, PARTITION_BY (${ds.partitionedBy.join(', ')})` : '';
+      mkdirSync(join(clean, ds.name), { recursive: true });
+      await con.run(`COPY (SELECT * FROM read_json('${src}', format = 'newline_delimited', columns = ${types})) TO '${join(clean, ds.name, part ? '' : 'part-0.parquet')}' (FORMAT parquet${part}${part ? ', OVERWRITE_OR_IGNORE' : ''})`);
+    }
+    const r = await cli(['test', '--data', clean], ROOT);
+    expect(r.stdout).not.toContain('FAIL');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/rides: \d+ expectations on 1 rows from .*\/rides\//);
+  });
+
+  it('reads objects from an S3-compatible server', async () => {
+    const bucket = 'lake-trusted';
+    const s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 'cg-s3-')), configureBuckets: [{ name: bucket }] });
+    const { port } = await s3rver.run();
+    try {
+      const endpoint = `http://127.0.0.1:${port}`;
+      const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+      for (const ds of datasets) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `trusted/${ds.name}.jsonl`, Body: readFileSync(join(dir, `${ds.name}.jsonl`)) }));
+      s3.destroy();
+      const r = await cli(['test', '--data', `s3://${bucket}/trusted`], ROOT, { AWS_ENDPOINT_URL: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+      expect(r.code, r.stderr).toBe(1);
+      expect(failures(r.stdout)).toEqual(EXPECTED_FAILURES);
+    } finally {
+      await s3rver.close();
+    }
+  }, 60_000);
+
+  describe('on PostgreSQL', () => {
+    let pg: PgCluster;
+    beforeAll(async () => {
+      pg = await startPg();
+    }, 120_000);
+    afterAll(() => pg?.stop());
+
+    it('reads the source table the generated DDL created', async () => {
+      const c = await pg.client();
+      await c.query('CREATE DATABASE app');
+      await c.end();
+      const app = await pg.client('app');
+      await app.query(files.get('postgres/users.sql')!);
+      const users = datasets.find((d) => d.name === 'users')!;
+      const row = Object.fromEntries(users.fields.map((f) => [f.physicalName, f.examples[0]]));
+      const cols = Object.keys(row);
+      await app.query(`INSERT INTO public.users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((k) => row[k]));
+      await app.end();
+      const r = await cli(['test', '--data', `postgresql://postgres@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
+      expect(r.stdout).not.toContain('FAIL');
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('users: 43 expectations on 1 rows');
+    }, 60_000);
+  });
+
+  it('says what is missing instead of passing on nothing', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cg-test-empty-'));
+    const r = await cli(['test', '--data', empty], ROOT);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no data for rides, users');
+    const none = await cli(['test'], ROOT);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('test needs --data');
+  });
+});
