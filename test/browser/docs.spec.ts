@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The docs site in a real browser: Debian's Chromium, driven by playwright-core, headless, kept off the network
  * (every request that is not file:// is aborted and fails the test). Run by `npm run test:browser` (.ci/run
