@@ -44,12 +44,15 @@ export async function generateEach(
   templates: Templates = loadTemplates(),
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const t of targets) {
-    const r = t.run(analysis.model, { config: analysis.config, template: templates });
-    diagnostics.push(...r.diagnostics);
-    const files = new Map<string, string>();
-    await emitInto(files, diagnostics, { target: t.id, files: r.files });
-    await each(sortedMap(files));
-  }
+  for (const t of targets) await each(await runAndEmit(t, analysis, templates, diagnostics));
   return diagnostics;
+}
+
+/** One target, run and emitted; its raw outputs die with this frame, before the files are handed on. */
+async function runAndEmit(t: Target, analysis: Analysis, templates: Templates, diagnostics: Diagnostic[]): Promise<Map<string, string>> {
+  const r = t.run(analysis.model, { config: analysis.config, template: templates });
+  diagnostics.push(...r.diagnostics);
+  const files = new Map<string, string>();
+  await emitInto(files, diagnostics, { target: t.id, files: r.files });
+  return sortedMap(files);
 }

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../analyze.js';
+import type { Io } from './main.js';
 import { cmp, UsageError } from '../diagnostics.js';
 import { loadTemplates } from '../emit/templates.js';
 import { lakeName } from '../model/naming.js';
@@ -13,14 +14,6 @@ import { attachData } from '../quality/data.js';
 import { ident, runSuite, type Suite } from '../quality/duckdb.js';
 import { renderJson, renderJunit, renderText, type SuiteResult, type TestFormat } from '../quality/report.js';
 import { qualityTarget } from '../targets/quality.js';
-
-export interface TestIo {
-  cwd: string;
-  env: Record<string, string | undefined>;
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  isTTY: boolean;
-}
 
 export function parseTestFormat(v: string | undefined): TestFormat {
   if (v === undefined) return 'text';
@@ -34,7 +27,7 @@ export function suitesOf(a: Analysis): Map<string, Suite> {
   return new Map(r.files.filter((f) => f.path.endsWith('.json')).map((f) => [f.path.slice(0, -'.json'.length), JSON.parse(f.content) as Suite]));
 }
 
-export async function runTests(a: Analysis, data: string, only: readonly string[], format: TestFormat, io: TestIo): Promise<number> {
+export async function runTests(a: Analysis, data: string, only: readonly string[], format: TestFormat, io: Io): Promise<number> {
   const suites = suitesOf(a);
   const datasets = a.model.datasets.filter((d) => suites.has(lakeName(d)) && (only.length === 0 || only.includes(d.name) || only.includes(lakeName(d))));
   for (const o of only) if (!a.model.datasets.some((d) => d.name === o || lakeName(d) === o)) throw new UsageError(`unknown dataset ${JSON.stringify(o)}`);

@@ -151,8 +151,9 @@ const EDGES: Array<[string, string, 'flow' | 'control']> = [
 
 /** The nodes on a dataset's own path through the platform. */
 function pathOf(ds: Dataset): Set<string> {
-  const on = new Set(['raw', 'spark', 'trusted', 'trino', 'uc', 'airflow', 'quality', 'contracts']);
-  if (ds.source) for (const id of [ds.source.kind, 'debezium', 'kafka', 'sync']) on.add(id);
+  const on = new Set(['spark', 'trusted', 'trino', 'uc', 'airflow', 'quality', 'contracts']);
+  // the CDC half only for a dataset with a source system: without one there is no topic and no raw layer
+  if (ds.source) for (const id of [ds.source.kind, 'debezium', 'kafka', 'sync', 'raw']) on.add(id);
   return on;
 }
 
@@ -309,32 +310,35 @@ export const docsTarget: Target = {
     const byName = new Map(datasets.map((d) => [d.name, d]));
     const all = datasets.map((d) => d.contract.file);
     const files: OutputFile[] = [];
-    const pages = datasets.map((ds) => ({ ds, page: pageOf(ds, byName, config) }));
-    for (const { ds, page } of pages) {
+    // one dataset at a time: its page model is garbage once its two pages and its index entries exist
+    const list: Array<Record<string, string>> = [];
+    const search: unknown[] = [];
+    for (const ds of datasets) {
+      const page = pageOf(ds, byName, config);
       const sources = [ds.contract.file];
       files.push({ path: `${page.file}.md`, content: template('docs/dataset.md')(escapeView(page, md)), kind: 'md', format: false, sources });
       files.push({ path: `${page.file}.html`, content: template('docs/dataset.html')(escapeView(page, html)), kind: 'html', sources });
+      list.push({
+        name: page.name,
+        file: page.file,
+        title: page.title,
+        description: page.description,
+        owner: page.owner,
+        source: ds.source ? `${ds.source.kind}: ${[ds.source.database, ds.source.schema, ds.source.table].filter(Boolean).join('.')}` : 'none',
+        fields: page.fields.map((f) => f.name).join(', '),
+      });
+      search.push({
+        name: page.name,
+        title: page.title,
+        href: `${page.file}.html`,
+        description: page.description,
+        fields: page.fields.map((f) => ({ name: f.name, description: f.description, type: f.type, href: `${page.file}.html#${f.anchor}` })),
+      });
     }
-    const list = pages.map(({ ds, page }) => ({
-      name: page.name,
-      file: page.file,
-      title: page.title,
-      description: page.description,
-      owner: page.owner,
-      source: ds.source ? `${ds.source.kind}: ${[ds.source.database, ds.source.schema, ds.source.table].filter(Boolean).join('.')}` : 'none',
-      fields: page.fields.map((f) => f.name).join(', '),
-    }));
     const index = { project: config.project.name, datasets: list, rawMermaid: mermaid(undefined), rawSvg: svg(undefined, 'The platform, as the contracts describe it') };
     files.push({ path: 'index.md', content: template('docs/index.md')(escapeView(index, md)), kind: 'md', format: false, sources: all });
     files.push({ path: 'index.html', content: template('docs/index.html')(escapeView(index, html)), kind: 'html', sources: all });
     // the search index is data: a script that sets a global, because pages opened from file:// cannot fetch JSON
-    const search = pages.map(({ page }) => ({
-      name: page.name,
-      title: page.title,
-      href: `${page.file}.html`,
-      description: page.description,
-      fields: page.fields.map((f) => ({ name: f.name, description: f.description, type: f.type, href: `${page.file}.html#${f.anchor}` })),
-    }));
     files.push({ path: 'assets/search-index.js', content: `window.CONTRACTGEN_SEARCH = ${JSON.stringify(search, null, 1).replace(/</g, '\\u003c')};\n`, kind: 'js', sources: all });
     files.push({ path: 'assets/search.js', content: template('docs/search.js')({}), kind: 'js', sources: all });
     files.push({ path: 'assets/style.css', content: template('docs/style.css')({}), kind: 'css', sources: all });
