@@ -46,9 +46,13 @@ export interface EmitInput {
   files: OutputFile[];
 }
 
+/** Anything normalize would change: a CR, trailing blanks, a run of 3+ blank lines, blank lines at either end. */
+const NEEDS_NORMALIZING = /\r|[ \t]\n|[ \t]$|\n\n\n\n|^\n\n\n|\n\n$|[^\n]$|^$/;
+
 function normalize(s: string): string {
-  // LF endings, no trailing whitespace, at most two blank lines in a row (optional template sections leave runs).
-  // Each step scans first and rewrites only when needed: emit sees hundreds of MB at a few thousand contracts.
+  // LF endings, no trailing whitespace, at most two blank lines in a row (optional template sections leave runs),
+  // one newline at the end. One scan decides; most files need nothing, and are not copied.
+  if (!NEEDS_NORMALIZING.test(s)) return s;
   let t = s.includes('\r') ? s.replace(/\r\n?/g, '\n') : s;
   if (/[ \t]\n|[ \t]$/.test(t)) t = t.split('\n').map((l) => l.replace(/[ \t]+$/, '')).join('\n');
   if (t.includes('\n\n\n\n')) t = t.replace(/\n{4,}/g, '\n\n\n');

@@ -370,12 +370,16 @@ const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>) => Typ
  * remembered per type object; they are frozen, so a target that tried to edit a shared row would fail loudly.
  */
 const rows = new WeakMap<LogicalType, TypeColumns>();
+/** Scalar types are equal when their parameters are: one row serves every field of that type. */
+const scalarRows = new Map<string, TypeColumns>();
 export function mapType(t: LogicalType): TypeColumns {
-  let row = rows.get(t);
+  const scalar = t.kind === 'object' || t.kind === 'array' ? undefined : `${t.kind}|${t.kind === 'string' ? (t.maxLength ?? '') : t.kind === 'decimal' ? `${t.precision},${t.scale}` : ''}`;
+  let row = scalar === undefined ? rows.get(t) : scalarRows.get(scalar);
   if (!row) {
     const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
     row = deepFreeze({ ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType) => TypeColumns['sparkFromCdc'])(t) });
-    rows.set(t, row);
+    if (scalar === undefined) rows.set(t, row);
+    else scalarRows.set(scalar, row);
   }
   return row;
 }

@@ -53,14 +53,20 @@ export function acquireLock(root: string): () => void {
 }
 
 /** Resolves `rel` under `root`, refusing anything that escapes it or passes through a symlink. */
-export function safeJoin(root: string, rel: string): string {
+/**
+ * `dirs`: directories already found to be real directories (not symlinks) during one read-only pass, so a check
+ * of thousands of files lstats each directory once. Writers pass none: the tree may change under them.
+ */
+export function safeJoin(root: string, rel: string, dirs?: Set<string>): string {
   if (!isSafeRelativePath(rel)) throw new SinkError(`refusing unsafe output path ${JSON.stringify(rel)}`);
   const abs = resolve(root, ...rel.split('/'));
   if (!abs.startsWith(resolve(root) + sep)) throw new SinkError(`refusing output path outside ${root}: ${rel}`);
   let cur = resolve(root);
   for (const seg of rel.split('/').slice(0, -1)) {
     cur = join(cur, seg);
+    if (dirs?.has(cur)) continue;
     const st = lstatOrUndefined(cur);
+    if (st?.isDirectory()) dirs?.add(cur);
     if (st?.isSymbolicLink()) throw new SinkError(`refusing to write through the symlink ${cur}`);
     if (st && !st.isDirectory()) throw new SinkError(`${cur} is in the way: it is not a directory`);
   }
@@ -76,10 +82,10 @@ function lstatOrUndefined(p: string) {
 }
 
 /** Reads a regular file under root; symlinks and directories read as "not a generated file". */
-function readRegular(root: string, rel: string): string | undefined {
+function readRegular(root: string, rel: string, dirs?: Set<string>): string | undefined {
   let abs: string;
   try {
-    abs = safeJoin(root, rel);
+    abs = safeJoin(root, rel, dirs);
   } catch {
     return undefined;
   }
@@ -218,8 +224,10 @@ export async function checkSink(root: string, files: ReadonlyMap<string, string>
   const missing: string[] = [];
   const changed: string[] = [];
   let diff = '';
+  const dirs = new Set<string>();
+  const exists = existsSync(root);
   for (const [rel, content] of files) {
-    const current = existsSync(root) ? readRegular(root, rel) : undefined;
+    const current = exists ? readRegular(root, rel, dirs) : undefined;
     if (current === undefined) {
       missing.push(rel);
       diff += createTwoFilesPatch(`a/${rel}`, `b/${rel}`, '', content, '', '', { context: 3 }).replace(/^=+\n/, '');

@@ -41,6 +41,19 @@ function codeLine(s: string): string {
   return s.replace(CONTROL, '').replace(/[\r\n`]/g, ' ');
 }
 
+/** An escaper that remembers: pages repeat most of their strings (types, yes/no, system names). */
+function memo(esc: (s: string) => string): (s: string) => string {
+  const seen = new Map<string, string>();
+  return (s) => {
+    let v = seen.get(s);
+    if (v === undefined) {
+      v = esc(s);
+      if (seen.size < 100_000) seen.set(s, v);
+    }
+    return v;
+  };
+}
+
 /** Escapes every string in a view for its page, except values under keys starting with `raw`. */
 function escapeView<T>(v: T, esc: (s: string) => string): T {
   if (typeof v === 'string') return esc(v) as T;
@@ -311,13 +324,15 @@ export const docsTarget: Target = {
     const all = datasets.map((d) => d.contract.file);
     const files: OutputFile[] = [];
     // one dataset at a time: its page model is garbage once its two pages and its index entries exist
+    const escMd = memo(md);
+    const escHtml = memo(html);
     const list: Array<Record<string, string>> = [];
     const search: unknown[] = [];
     for (const ds of datasets) {
       const page = pageOf(ds, byName, config);
       const sources = [ds.contract.file];
-      files.push({ path: `${page.file}.md`, content: template('docs/dataset.md')(escapeView(page, md)), kind: 'md', format: false, sources });
-      files.push({ path: `${page.file}.html`, content: template('docs/dataset.html')(escapeView(page, html)), kind: 'html', sources });
+      files.push({ path: `${page.file}.md`, content: template('docs/dataset.md')(escapeView(page, escMd)), kind: 'md', format: false, sources });
+      files.push({ path: `${page.file}.html`, content: template('docs/dataset.html')(escapeView(page, escHtml)), kind: 'html', sources });
       list.push({
         name: page.name,
         file: page.file,
