@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../generator/model/ir.js';
 import { cdcTopic, lakeName, trinoNames, ucNames } from '../generator/model/naming.js';
 import { mapType } from '../generator/model/types.js';
-import { html, md } from '../generator/targets/docs.js';
+import { html } from '../generator/model/names.js';
+import { md } from '../generator/targets/docs.js';
 import { generateFrom } from './helpers/generate.js';
 import { validateOutputs } from './helpers/validators.js';
 

@@ -13,6 +13,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../generator/model/ir.js';
+import { mapType } from '../generator/model/types.js';
 import { runSuite, type Expectation } from '../generator/quality/duckdb.js';
 import { cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
@@ -138,7 +139,7 @@ describe('contractgen test', () => {
     for (const ds of datasets) {
       const src = join(clean, `${ds.name}.src.jsonl`);
       writeFileSync(src, rows(ds, PLANTED[ds.name as 'users' | 'rides']).split('\n')[0] + '\n');
-      const types = `{${ds.fields.map((f) => `'${f.physicalName}': '${f.type.kind === 'decimal' ? `DECIMAL(${f.type.precision},${f.type.scale})` : { string: 'VARCHAR', uuid: 'VARCHAR', date: 'DATE', timestamp: 'TIMESTAMPTZ', float64: 'DOUBLE', int32: 'INTEGER', int16: 'SMALLINT' }[f.type.kind as 'string'] ?? 'VARCHAR'}'`).join(', ')}}`;
+      const types = `{${ds.fields.map((f) => `'${f.physicalName}': '${mapType(f.type).duckdb}'`).join(', ')}}`;
       const part = ds.partitionedBy.length ? `, PARTITION_BY (${ds.partitionedBy.join(', ')})` : '';
       mkdirSync(join(clean, ds.name), { recursive: true });
       await con.run(`COPY (SELECT * FROM read_json('${src}', format = 'newline_delimited', columns = ${types})) TO '${join(clean, ds.name, part ? '' : 'part-0.parquet')}' (FORMAT parquet${part}${part ? ', OVERWRITE_OR_IGNORE' : ''})`);

@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { html } from '../../generator/model/names.js';
 import { cleanUpNow, runExample, type ExampleResult } from './pipeline.js';
 import { verdict } from './verdict.js';
 
@@ -13,7 +14,6 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string, dflt: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1]! : dflt);
 const report = resolve(arg('--report', join(root, 'examples/ride-platform/out/report.html')));
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function table(r: ExampleResult): string {
   const head = ['dataset', 'source rows', 'CDC events', 'raw records', 'trusted rows', 'quarantined'];
@@ -23,15 +23,15 @@ function table(r: ExampleResult): string {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...rows.map(line)].join('\n');
 }
 
-function html(r: ExampleResult, problems: string[]): string {
-  const rows = r.layers.map((l) => `<tr><td>${esc(l.dataset)}</td><td>${l.source}</td><td>${l.events}</td><td>${l.raw}</td><td>${l.trusted}</td><td>${l.quarantined}</td></tr>`).join('\n');
-  const fails = r.outcomes.filter((o) => !o.passed).map((o) => `<tr><td>${esc(o.suite)}</td><td>${esc(o.rule)}</td><td>${esc(o.type)}</td><td><code>${esc(JSON.stringify(o.observed))}</code></td><td><pre>${esc(o.samples.map((s) => JSON.stringify(s)).join('\n'))}</pre></td></tr>`).join('\n');
-  const q = Object.entries(r.quarantine).flatMap(([d, vs]) => vs.map((v) => `<li>${esc(d)}: ${esc(v)}</li>`)).join('\n');
+function reportHtml(r: ExampleResult, problems: string[]): string {
+  const rows = r.layers.map((l) => `<tr><td>${html(l.dataset)}</td><td>${l.source}</td><td>${l.events}</td><td>${l.raw}</td><td>${l.trusted}</td><td>${l.quarantined}</td></tr>`).join('\n');
+  const fails = r.outcomes.filter((o) => !o.passed).map((o) => `<tr><td>${html(o.suite)}</td><td>${html(o.rule)}</td><td>${html(o.type)}</td><td><code>${html(JSON.stringify(o.observed))}</code></td><td><pre>${html(o.samples.map((s) => JSON.stringify(s)).join('\n'))}</pre></td></tr>`).join('\n');
+  const q = Object.entries(r.quarantine).flatMap(([d, vs]) => vs.map((v) => `<li>${html(d)}: ${html(v)}</li>`)).join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Ride platform: example run</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}pre{margin:0;font-size:.8em}.ok{color:#2e7d32}.bad{color:#c62828}</style></head>
 <body><h1>Ride platform: example run</h1>
-<p class="${problems.length ? 'bad' : 'ok'}">${problems.length ? `Problems: ${esc(problems.join('; '))}` : 'The platform caught exactly the planted violations.'} ${r.seconds.toFixed(1)} s, ${r.objects} raw objects.</p>
+<p class="${problems.length ? 'bad' : 'ok'}">${problems.length ? `Problems: ${html(problems.join('; '))}` : 'The platform caught exactly the planted violations.'} ${r.seconds.toFixed(1)} s, ${r.objects} raw objects.</p>
 <h2>Counts per layer</h2><table><tr><th>dataset</th><th>source rows</th><th>CDC events</th><th>raw records</th><th>trusted rows</th><th>quarantined</th></tr>
 ${rows}</table>
 <h2>Quarantined by the Spark job's checks</h2><ul>${q}</ul>
@@ -54,7 +54,7 @@ async function main() {
   for (const [d, rules] of Object.entries(r.caught)) process.stdout.write(`quality failures on trusted ${d}: ${rules.join(', ') || 'none'}\n`);
   for (const [d, vs] of Object.entries(r.quarantine)) process.stdout.write(`quarantined ${d}: ${vs.join(' | ') || 'none'}\n`);
   mkdirSync(dirname(report), { recursive: true });
-  writeFileSync(report, html(r, problems));
+  writeFileSync(report, reportHtml(r, problems));
   process.stdout.write(`\nreport: ${report}\n${problems.length ? `FAILED: ${problems.join('; ')}` : `OK: exactly the planted violations were caught, in ${r.seconds.toFixed(1)} s`}\n`);
   process.exitCode = problems.length ? 1 : 0;
 }

@@ -114,6 +114,15 @@ export function mysqlString(s: string): string {
 }
 
 /**
+ * Text for HTML or XML content and attribute values (the docs pages, JUnit reports). Bidi overrides and C0
+ * controls are dropped: XML 1.0 cannot carry them, and in a page they would reorder or hide what it says.
+ */
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export function html(s: string): string {
+  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => HTML_ENTITIES[c] ?? '');
+}
+
+/**
  * Systems that reserve `name`, for NAME_RESERVED warnings: the dataset's own source system (MySQL names are
  * always quoted, so none there) and Python, whose keywords break generated code that uses names as identifiers.
  */

@@ -59,10 +59,10 @@ async function fromS3(spec: string, datasets: readonly Dataset[], config: Platfo
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : undefined;
   const s3 = new S3Client({ endpoint: env.AWS_ENDPOINT_URL ?? config.minio.endpoint, region: env.AWS_REGION ?? config.minio.region, forcePathStyle: true, ...(credentials ? { credentials } : {}) });
+  const base = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
   try {
     for (const ds of datasets) {
       const lake = lakeName(ds);
-      const base = `${prefix.replace(/\/?$/, prefix ? '/' : '')}`;
       for (const candidate of [`${base}${lake}.parquet`, `${base}${lake}.jsonl`, `${base}${lake}.json`, `${base}${lake}/`]) {
         let token: string | undefined;
         do {

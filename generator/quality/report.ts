@@ -1,4 +1,5 @@
 /** `contractgen test` output: text for people, JSON for tools, JUnit XML for CI test reports. */
+import { html } from '../model/names.js';
 import type { Outcome } from './duckdb.js';
 
 export type TestFormat = 'text' | 'json' | 'junit';
@@ -41,20 +42,19 @@ export function renderJson(results: readonly SuiteResult[]): string {
   return `${json({ results, passed: results.every((r) => r.outcomes.every((o) => o.passed)) })}\n`;
 }
 
-const xml = (s: string) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export function renderJunit(results: readonly SuiteResult[]): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>', '<testsuites name="contractgen test">'];
   for (const r of results) {
     const failures = r.outcomes.filter((o) => !o.passed && !o.error).length;
     const errors = r.outcomes.filter((o) => o.error).length;
-    out.push(`  <testsuite name="${xml(r.dataset)}" tests="${r.outcomes.length}" failures="${failures}" errors="${errors}">`);
+    out.push(`  <testsuite name="${html(r.dataset)}" tests="${r.outcomes.length}" failures="${failures}" errors="${errors}">`);
     for (const o of r.outcomes) {
-      const head = `    <testcase classname="${xml(r.dataset)}" name="${xml(`${o.rule} (${o.type})`)}"`;
+      const head = `    <testcase classname="${html(r.dataset)}" name="${html(`${o.rule} (${o.type})`)}"`;
       if (o.passed) out.push(`${head}/>`);
       else {
         const tag = o.error ? 'error' : 'failure';
-        out.push(`${head}>`, `      <${tag} message="${xml(observedText(o))}">${xml(o.samples.map(json).join('\n'))}</${tag}>`, '    </testcase>');
+        out.push(`${head}>`, `      <${tag} message="${html(observedText(o))}">${html(o.samples.map(json).join('\n'))}</${tag}>`, '    </testcase>');
       }
     }
     out.push('  </testsuite>');

@@ -14,18 +14,13 @@ import { cmp } from '../diagnostics.js';
 import { subjects } from '../model/cdc.js';
 import type { Dataset, Field, QualityRule, SourceKind } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, rawLocation, s3Url, trinoNames, trustedLocation, ucNames } from '../model/naming.js';
+import { html } from '../model/names.js';
 import { mapType, typeLabel, type AvroType, type ParquetType } from '../model/types.js';
 import type { OutputFile, Target, TargetContext } from './target.js';
 
 // ------------------------------------------------------------------------------------------------ escaping
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g;
-
-/** Text for HTML content and attribute values. Bidi overrides and C0 controls are dropped. */
-const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function html(s: string): string {
-  return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => HTML_ENTITIES[c] ?? '');
-}
 
 const MD_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '\n': '<br>', '\r': '<br>', '\r\n': '<br>' };
 
