@@ -1,13 +1,13 @@
 /**
  * The back half of the pipeline: model → targets → emit. Returns the in-memory file map that every sink
- * consumes; nothing here touches the disk except loading the templates before the targets run.
+ * consumes; nothing here touches the disk except loading the templates and static files before the targets run.
  */
 import type { Analysis } from './analyze.js';
 import type { Diagnostic } from './diagnostics.js';
 import { emitInto, sortedMap } from './emit/emit.js';
-import { loadTemplates } from './emit/templates.js';
+import { loadAssets, type TargetAssets } from './emit/templates.js';
 import { TARGETS } from './targets/registry.js';
-import type { Target, Templates } from './targets/target.js';
+import type { Target } from './targets/target.js';
 
 export interface GenerateResult {
   files: Map<string, string>;
@@ -19,7 +19,7 @@ export function selectTargets(ids: readonly string[] | undefined): Target[] {
   return TARGETS.filter((t) => ids.includes(t.id));
 }
 
-export async function generateFiles(analysis: Analysis, targets: readonly Target[], templates: Templates = loadTemplates()): Promise<GenerateResult> {
+export async function generateFiles(analysis: Analysis, targets: readonly Target[], assets: TargetAssets = loadAssets()): Promise<GenerateResult> {
   const files = new Map<string, string>();
   const diagnostics = await generateEach(
     analysis,
@@ -27,7 +27,7 @@ export async function generateFiles(analysis: Analysis, targets: readonly Target
     (mine) => {
       for (const [k, v] of mine) files.set(k, v);
     },
-    templates,
+    assets,
   );
   return { files: sortedMap(files), diagnostics };
 }
@@ -41,16 +41,16 @@ export async function generateEach(
   analysis: Analysis,
   targets: readonly Target[],
   each: (files: Map<string, string>) => void | Promise<void>,
-  templates: Templates = loadTemplates(),
+  assets: TargetAssets = loadAssets(),
 ): Promise<Diagnostic[]> {
   const diagnostics: Diagnostic[] = [];
-  for (const t of targets) await each(await runAndEmit(t, analysis, templates, diagnostics));
+  for (const t of targets) await each(await runAndEmit(t, analysis, assets, diagnostics));
   return diagnostics;
 }
 
 /** One target, run and emitted; its raw outputs die with this frame, before the files are handed on. */
-async function runAndEmit(t: Target, analysis: Analysis, templates: Templates, diagnostics: Diagnostic[]): Promise<Map<string, string>> {
-  const r = t.run(analysis.model, { config: analysis.config, template: templates });
+async function runAndEmit(t: Target, analysis: Analysis, assets: TargetAssets, diagnostics: Diagnostic[]): Promise<Map<string, string>> {
+  const r = t.run(analysis.model, { config: analysis.config, ...assets });
   diagnostics.push(...r.diagnostics);
   const files = new Map<string, string>();
   await emitInto(files, diagnostics, { target: t.id, files: r.files });

@@ -157,7 +157,7 @@ describe('kafka target', () => {
   it('switches to kafka.strimzi.io/v1beta2, which the Strimzi 0.51.0 CRD validates', async () => {
     const { analysis } = await generateFrom();
     const config = mergeConfig(DEFAULT_CONFIG, { ...analysis.config, kafka: { ...analysis.config.kafka, strimziApiVersion: 'kafka.strimzi.io/v1beta2' } });
-    const r = kafkaTarget.run(analysis.model, { config, template: () => () => '' });
+    const r = kafkaTarget.run(analysis.model, { config, template: () => () => '', copies: () => [] });
     const validate = crd('strimzi-kafkatopic-crd-0.51.0.yaml', 'v1beta2');
     for (const f of r.files.filter((x) => x.path.endsWith('.yaml'))) {
       const res = parseYaml(f.content);

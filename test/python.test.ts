@@ -1,18 +1,19 @@
 /**
  * The generated Python (PySpark jobs, the quality runner, Airflow DAGs) through real tools: Ruff (the
  * `@astral-sh/ruff-wasm-nodejs` build of Ruff) with the pyflakes and error rules, plus the Airflow AIR rules for
- * DAGs; CPython compiles every file (/usr/bin/python3); every SQL string of the jobs parses with dt-sql-parser's
+ * DAGs; CPython compiles every file (/usr/bin/python3), and the static Python in the repository
+ * (templates/<target>/static/) passes both as it is; every SQL string of the jobs parses with dt-sql-parser's
  * SparkSQL grammar; and Python's own `ast` reads each DAG's tasks and dependencies.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SparkSQL } from 'dt-sql-parser';
 import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../generator/config/config.js';
-import { loadTemplates } from '../generator/emit/templates.js';
+import { loadAssets } from '../generator/emit/templates.js';
 import { airflowTarget } from '../generator/targets/airflow.js';
 import { generateFrom } from './helpers/generate.js';
 import { ROOT } from './helpers/reference.js';
@@ -73,6 +74,21 @@ describe('generated Python', () => {
 
   it('compiles with CPython (done by the inspector for every file)', () => {
     expect(inspected.size).toBe(pyFiles.length);
+  });
+
+  it('keeps the static Python of the repository (templates/<target>/static/) clean under Ruff and CPython', () => {
+    const templates = join(ROOT, 'templates');
+    const statics = readdirSync(templates, { recursive: true, encoding: 'utf8' })
+      .map((p) => p.split('\\').join('/'))
+      .filter((p) => /^[^/]+\/static\/.+\.py$/.test(p))
+      .sort();
+    expect(statics).toEqual(['spark/static/quality_runner.py']);
+    for (const p of statics) expect(lint(readFileSync(join(templates, p), 'utf8'), ['E9', 'F']), p).toEqual([]);
+    expect(inspect(statics.map((p) => join(templates, p))).length).toBe(statics.length);
+    // the compile check can fail
+    const broken = join(dir, 'broken.py');
+    writeFileSync(broken, 'def f(:\n');
+    expect(() => inspect([broken])).toThrow(/could not compile/);
   });
 
   it('parses every SQL string of the jobs with the SparkSQL grammar', () => {
@@ -139,7 +155,7 @@ describe('generated Python', () => {
   it('switches to Airflow 3 imports, which pass Ruff\'s Airflow 3 migration rules', async () => {
     const { analysis } = await generateFrom();
     const config = mergeConfig(DEFAULT_CONFIG, { ...analysis.config, airflow: { ...analysis.config.airflow, version: 3 } }) as PlatformConfig;
-    const r = airflowTarget.run(analysis.model, { config, template: loadTemplates() });
+    const r = airflowTarget.run(analysis.model, { config, ...loadAssets() });
     for (const f of r.files) {
       expect(f.content).toContain('from airflow.sdk import DAG, Asset');
       expect(f.content).not.toContain('"sla"'); // SLAs are gone in Airflow 3

@@ -1,13 +1,14 @@
 /**
  * The sync target. The sink configs against the Aiven and Confluent S3-sink property lists; the generated
- * TypeScript service type-checked with tsc against the real kafkajs and @aws-sdk/client-s3 types; its engine run
+ * TypeScript service (topics.ts from ts-morph, runtime.ts and main.ts copied from templates/sync/static/)
+ * type-checked with tsc against the real kafkajs and @aws-sdk/client-s3 types; its engine run
  * against a real S3-compatible server on loopback (s3rver) through @aws-sdk/client-s3 with thousands of records
  * (tombstones, null keys, binary values, headers), killed mid-batch and restarted: every record lands exactly
  * once with identical bytes, and DuckDB reads the raw files.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,9 +76,21 @@ describe('sync sink connector', () => {
 
 describe('sync service', () => {
   it('type-checks against the real kafkajs and @aws-sdk/client-s3 types', () => {
+    // and the declaration that stands in for topics.ts in `npm run typecheck` promises no more than topics.ts gives
+    copyFileSync(join(ROOT, 'templates/sync/typecheck/topics.d.ts'), join(work, 'topics.stub.d.ts'));
+    writeFileSync(
+      join(work, 'stub-check.ts'),
+      `import { DEFAULTS, TOPICS, type TopicDefinition, type TopicName } from './topics.js';
+import type * as stub from './topics.stub.js';
+export const topics: typeof stub.TOPICS = TOPICS;
+export const defaults: typeof stub.DEFAULTS = DEFAULTS;
+export const definition: stub.TopicDefinition = {} as TopicDefinition;
+export const name: stub.TopicName = '' as TopicName;
+`,
+    );
     writeFileSync(
       join(work, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], skipLibCheck: false }, files: ['main.ts'] }),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', lib: ['ES2022'], types: ['node'], skipLibCheck: false }, files: ['main.ts', 'stub-check.ts'] }),
     );
     const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(work, 'tsconfig.json')], { encoding: 'utf8' });
     expect(r.status, r.stdout + r.stderr).toBe(0);

@@ -1,11 +1,12 @@
 /**
  * The unity-catalog target against the Unity Catalog OpenAPI spec: every payload validates with Ajv against
- * the spec's component schemas; the apply script type-checks (tsc, strict) against the TypeScript types that
- * openapi-typescript produces from the same spec at test time; and the apply logic runs against a local HTTP
- * server that implements the endpoints it calls, validating every request body against the spec.
+ * the spec's component schemas; the apply script (the static client apply.mts with the plan.mts built from the
+ * contracts) type-checks (tsc, strict) against the TypeScript types that openapi-typescript produces from the same
+ * spec at test time; and the apply logic runs, imported and as `npx tsx apply.mts`, against a local HTTP server
+ * that implements the endpoints it calls, validating every request body against the spec.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -60,10 +61,17 @@ describe.runIf(specRef.available)('unity-catalog target', () => {
     const { default: openapiTS, astToString } = await import('openapi-typescript');
     writeFileSync(join(dir, 'uc-api.mts'), astToString(await openapiTS(pathToFileURL(specRef.path))));
     writeFileSync(join(dir, 'apply.mts'), files.get('unity-catalog/apply.mts')!);
+    writeFileSync(join(dir, 'plan.mts'), files.get('unity-catalog/plan.mts')!);
+    // the declaration that stands in for plan.mts in \`npm run typecheck\` promises no more than plan.mts gives
+    copyFileSync(join(ROOT, 'templates/unity-catalog/typecheck/plan.d.mts'), join(dir, 'plan.stub.d.mts'));
     writeFileSync(
       join(dir, 'check.mts'),
       `import type { components } from './uc-api.mjs';
 import { PLAN, apply, type CreateTable, type CreateSchema, type CreateCatalog, type ColumnInfo, type Action } from './apply.mjs';
+import * as plan from './plan.mjs';
+import type * as stub from './plan.stub.mjs';
+export const stubPlan: typeof stub.PLAN = plan.PLAN;
+export const stubUrl: typeof stub.DEFAULT_BASE_URL = plan.DEFAULT_BASE_URL;
 type S = components['schemas'];
 // every payload type of the script is assignable to the spec's request type
 export const table: S['CreateTable'] = {} as CreateTable;
@@ -96,8 +104,10 @@ export const run: Promise<Action[]> = apply({ baseUrl: 'http://localhost', dryRu
     beforeAll(async () => {
       const ts = require('typescript') as typeof import('typescript');
       const dir = mkdtempSync(join(tmpdir(), 'cg-uc-run-'));
-      const js = ts.transpileModule(files.get('unity-catalog/apply.mts')!, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-      writeFileSync(join(dir, 'apply.mjs'), js);
+      for (const f of ['apply', 'plan']) {
+        const js = ts.transpileModule(files.get(`unity-catalog/${f}.mts`)!, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+        writeFileSync(join(dir, `${f}.mjs`), js);
+      }
       apply = (await import(pathToFileURL(join(dir, 'apply.mjs')).href)).apply;
       server = createServer((req, res) => {
         let body = '';
@@ -152,6 +162,22 @@ export const run: Promise<Action[]> = apply({ baseUrl: 'http://localhost', dryRu
       expect(actions.map((a) => a.method)).toEqual(['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST']);
       expect(requests.every((r) => r.startsWith('GET'))).toBe(true);
       expect(state.tables.size).toBe(0);
+    });
+
+    it('runs as `UC_URL=… npx tsx apply.mts --dry-run` from the generated folder', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'cg-uc-cli-'));
+      for (const f of ['apply.mts', 'plan.mts']) writeFileSync(join(dir, f), files.get(`unity-catalog/${f}`)!);
+      const before = requests.length;
+      const child = spawn(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'apply.mts', '--dry-run'], { cwd: dir, env: { PATH: process.env.PATH ?? '', UC_URL: base, UC_TOKEN: 't0ken' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code, out).toBe(0);
+      expect(out).toContain('would POST /tables');
+      expect(out).toContain('7 change(s)'); // the dry run above wrote nothing
+      expect(requests.slice(before).every((r) => r.startsWith('GET ') && r.endsWith('Bearer t0ken'))).toBe(true);
+      expect(requests.length).toBeGreaterThan(before);
     });
 
     it('creates the catalog, schemas and tables, sending the token, with bodies that follow the spec', async () => {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Analysis } from '../analyze.js';
 import type { Io } from './main.js';
 import { cmp, UsageError } from '../diagnostics.js';
-import { loadTemplates } from '../emit/templates.js';
+import { loadAssets } from '../emit/templates.js';
 import { lakeName } from '../model/naming.js';
 import { attachData } from '../quality/data.js';
 import { ident, runSuite, type Suite } from '../quality/duckdb.js';
@@ -23,7 +23,7 @@ export function parseTestFormat(v: string | undefined): TestFormat {
 
 /** The suites, exactly as the quality target writes them, per lake name. */
 export function suitesOf(a: Analysis): Map<string, Suite> {
-  const r = qualityTarget.run(a.model, { config: a.config, template: loadTemplates() });
+  const r = qualityTarget.run(a.model, { config: a.config, ...loadAssets() });
   return new Map(r.files.filter((f) => f.path.endsWith('.json')).map((f) => [f.path.slice(0, -'.json'.length), JSON.parse(f.content) as Suite]));
 }
 

@@ -1,7 +1,8 @@
 /**
  * Emit: turns the targets' files into the final in-memory file map. It stamps the header, normalizes line
- * endings and trailing whitespace, formats TypeScript and Markdown with prettier (YAML, JSON and the rest are
- * serialized or templated in their final form), and checks every path.
+ * endings and trailing whitespace, formats the TypeScript and Markdown that targets build with prettier (YAML,
+ * JSON and the rest are serialized or templated in their final form; static copies are formatted in the
+ * repository), and checks every path.
  * The same map feeds write, check and print.
  */
 import type { Diagnostic } from '../diagnostics.js';
@@ -62,23 +63,10 @@ function normalize(s: string): string {
   return `${t.slice(0, end)}\n`;
 }
 
-const PRETTIER_PARSER: Partial<Record<FileKind, string>> = { ts: 'typescript', md: 'markdown' };
+export const PRETTIER_PARSER: Partial<Record<FileKind, string>> = { ts: 'typescript', md: 'markdown' };
 
-/**
- * prettier is a pure function of (text, options) and the slowest step of emit; files that do not depend on the
- * contracts (the sync runtime, the UC client) come back identical run after run in one process (watch mode,
- * tests), so results are remembered — a bounded cache, oldest entry out first.
- */
-const formatted = new Map<string, string>();
-async function formatCached(prettier: typeof import('prettier'), text: string, parser: string): Promise<string> {
-  const key = `${parser}\0${text}`;
-  const hit = formatted.get(key);
-  if (hit !== undefined) return hit;
-  const out = await prettier.format(text, { parser, printWidth: 120, singleQuote: true, endOfLine: 'lf' });
-  if (formatted.size >= 64) formatted.delete(formatted.keys().next().value!);
-  formatted.set(key, out);
-  return out;
-}
+/** prettier's options for every file it formats; test/static.test.ts holds the static copies to the same. */
+export const PRETTIER_OPTIONS = { printWidth: 120, singleQuote: true, endOfLine: 'lf' } as const;
 
 function spliceData(text: string, json: string): string {
   const at = text.indexOf(DATA_PLACEHOLDER);
@@ -106,7 +94,7 @@ export async function emitInto(files: Map<string, string>, diagnostics: Diagnost
     }
     let body = f.content;
     const parser = PRETTIER_PARSER[f.kind];
-    if (prettier && parser && f.format !== false) body = await formatCached(prettier, body, parser);
+    if (prettier && parser && f.format !== false) body = await prettier.format(body, { parser, ...PRETTIER_OPTIONS });
     if (f.data !== undefined) body = spliceData(body, f.data);
     const comment = COMMENT[f.kind];
     files.set(path, normalize(comment ? `${comment(header(f.sources))}\n${body}` : body));

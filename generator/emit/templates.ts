@@ -1,20 +1,32 @@
 /**
- * Loads and compiles the Handlebars templates in templates/<target>/ once, before any target runs, so targets
- * stay pure. Templates are compiled strict (a missing view key is an error) and without HTML escaping: every
- * value a template prints was already quoted or escaped for its language by the target's TypeScript.
+ * Loads what the targets are given besides the model, once, before any target runs, so targets stay pure:
+ * - the Handlebars templates `templates/<target>/*.hbs`, compiled strict (a missing view key is an error) and
+ *   without HTML escaping: every value a template prints was already quoted or escaped for its language by the
+ *   target's TypeScript;
+ * - the static files `templates/<target>/static/**`: real files (type-checked and linted with the repository),
+ *   copied into the target's output at the same relative path, their text unchanged.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import type { Template, Templates } from '../targets/target.js';
+import { kindOfPath, type OutputFile, type StaticCopies, type Template, type TargetContext, type Templates } from '../targets/target.js';
 
 export const TEMPLATE_ROOT = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** The folder, under each target's template folder, whose files are copied as they are. */
+export const STATIC_DIR = 'static';
+
+const targetDirs = (root: string): string[] =>
+  readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 export function loadTemplates(root = TEMPLATE_ROOT): Templates {
   const hb = Handlebars.create();
   const compiled = new Map<string, Template>();
-  for (const dir of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  for (const dir of targetDirs(root)) {
     for (const f of readdirSync(join(root, dir)).filter((f) => f.endsWith('.hbs')).sort()) {
       const src = readFileSync(join(root, dir, f), 'utf8');
       const name = `${dir}/${f.slice(0, -'.hbs'.length)}`;
@@ -27,4 +39,45 @@ export function loadTemplates(root = TEMPLATE_ROOT): Templates {
     if (!t) throw new Error(`no template ${name} in ${root}`);
     return t;
   };
+}
+
+/** Every file under `dir`, as paths relative to it with forward slashes, sorted. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${prefix}${d.name}/`) : d.isFile() ? [`${prefix}${d.name}`] : []))
+    .sort();
+}
+
+export function loadStatic(root = TEMPLATE_ROOT): StaticCopies {
+  const byTarget = new Map<string, Array<Pick<OutputFile, 'path' | 'content' | 'kind'>>>();
+  for (const dir of targetDirs(root)) {
+    const base = join(root, dir, STATIC_DIR);
+    let paths: string[];
+    try {
+      paths = filesUnder(base);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    byTarget.set(
+      dir,
+      paths.map((path) => {
+        const kind = kindOfPath(path);
+        if (!kind) throw new Error(`no file kind for the static file ${join(base, path)}`);
+        return { path, content: readFileSync(join(base, path), 'utf8'), kind };
+      }),
+    );
+  }
+  return (target, sources) => {
+    const files = byTarget.get(target);
+    if (!files) throw new Error(`no static files for ${target} in ${root}`);
+    return files.map((f) => ({ ...f, sources: [...sources], format: false }));
+  };
+}
+
+/** What a target gets besides the config: the templates and the static files, read once. */
+export type TargetAssets = Omit<TargetContext, 'config'>;
+
+export function loadAssets(root = TEMPLATE_ROOT): TargetAssets {
+  return { template: loadTemplates(root), copies: loadStatic(root) };
 }

@@ -1,6 +1,6 @@
 /**
  * Runs the quality suites the `quality` target emits (GX 1.x JSON) on embedded DuckDB: the same expectation
- * types and the same semantics as the Spark quality runner (templates/spark/quality_runner.py.hbs), so a suite
+ * types and the same semantics as the Spark quality runner (templates/spark/static/quality_runner.py), so a suite
  * gives one verdict on a laptop and on the cluster. Each outcome carries the observed value and up to five rows
  * that break it. Loaded only by `contractgen test`; nothing on the lint or generate path imports it.
  */

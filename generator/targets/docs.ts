@@ -350,8 +350,7 @@ export const docsTarget: Target = {
     files.push({ path: 'index.html', content: template('docs/index.html')(escapeView(index, html)), kind: 'html', sources: all });
     // the search index is data: a script that sets a global, because pages opened from file:// cannot fetch JSON
     files.push({ path: 'assets/search-index.js', content: `window.CONTRACTGEN_SEARCH = ${JSON.stringify(search, null, 1).replace(/</g, '\\u003c')};\n`, kind: 'js', sources: all });
-    files.push({ path: 'assets/search.js', content: template('docs/search.js')({}), kind: 'js', sources: all });
-    files.push({ path: 'assets/style.css', content: template('docs/style.css')({}), kind: 'css', sources: all });
+    files.push(...ctx.copies('docs', all)); // assets/search.js, assets/style.css
     return { files, diagnostics: [] };
   },
 };

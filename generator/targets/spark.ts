@@ -189,7 +189,7 @@ export const sparkTarget: Target = {
       });
       files.push({ path: file, content, kind: 'py', sources: [ds.contract.file] });
     }
-    if (files.length) files.push({ path: 'quality_runner.py', content: ctx.template('spark/quality_runner.py')({}), kind: 'py', sources: [...new Set(files.flatMap((f) => f.sources))] });
+    if (files.length) files.push(...ctx.copies('spark', [...new Set(files.flatMap((f) => f.sources))])); // quality_runner.py
     return { files, diagnostics };
   },
 };

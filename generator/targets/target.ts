@@ -1,6 +1,7 @@
 /**
- * A target is a pure function from (model, config, templates) to files under generated/<target-id>/.
- * Targets never read files or the clock: templates arrive compiled, and the sink alone touches the disk.
+ * A target is a pure function from (model, config, templates, static files) to files under generated/<target-id>/.
+ * Targets never read files or the clock: templates arrive compiled, static files arrive read, and the sink alone
+ * touches the disk.
  */
 import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
@@ -36,9 +37,24 @@ export const DATA_PLACEHOLDER = '__CONTRACTGEN_DATA__';
 export type Template = (view: unknown) => string;
 export type Templates = (name: string) => Template;
 
+/** The file kind of a static file, from its extension; undefined for an extension no target copies. */
+export function kindOfPath(path: string): FileKind | undefined {
+  const ext = /\.([a-z]+)$/.exec(path)?.[1];
+  const kinds: Record<string, FileKind> = { ts: 'ts', mts: 'ts', js: 'js', css: 'css', py: 'py', md: 'md', html: 'html', sql: 'sql', json: 'json', yaml: 'yaml', conf: 'conf', txt: 'text' };
+  return ext === undefined ? undefined : kinds[ext];
+}
+
+/**
+ * The copies of the real files under templates/<target>/static/, read before any target runs: one output per file,
+ * at the same relative path, its text unchanged. Emit stamps the header with `sources` and normalizes, but does
+ * not run prettier on a copy: the file is formatted in the repository (a test checks that).
+ */
+export type StaticCopies = (target: string, sources: readonly string[]) => OutputFile[];
+
 export interface TargetContext {
   config: PlatformConfig;
   template: Templates;
+  copies: StaticCopies;
 }
 
 export interface TargetResult {
