@@ -189,7 +189,7 @@ async function generateCmd(args: readonly string[], io: Io): Promise<number> {
   }
   const c: Common = { format: parseFormat(values.format as string | undefined), verbose: Boolean(values.verbose) };
   if (values.check && values.print) throw new UsageError('--check and --print cannot be combined');
-  const [{ TARGETS }, pipeline, sink] = await Promise.all([import('../targets/registry.js'), import('../pipeline.js'), import('../sink/sink.js')]);
+  const [{ TARGETS }, pipeline, sink, drift] = await Promise.all([import('../targets/registry.js'), import('../pipeline.js'), import('../sink/sink.js'), import('../sink/drift.js')]);
   const ids = (values.target as string[] | undefined) ?? [];
   for (const id of ids) {
     if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
@@ -217,26 +217,16 @@ async function generateCmd(args: readonly string[], io: Io): Promise<number> {
   };
   if (values.check) {
     // target by target, in path order: each target's files are compared and let go (see generateEach)
-    const d = { missing: [] as string[], changed: [] as string[], stale: [] as string[], diff: '' };
-    let count = 0;
-    const gd = await pipeline.generateEach(a, [...pipeline.selectTargets(ids)].sort((x, y) => cmp(x.id, y.id)), async (files) => {
-      const t = await sink.checkSink(outDir, files);
-      count += files.size;
-      d.missing.push(...t.missing);
-      d.changed.push(...t.changed);
-      d.stale.push(...t.stale);
-      d.diff += t.diff.slice(0, t.diff.length - t.stale.map(sink.staleNote).join('').length); // stale notes go last
-    });
+    const found = drift.noDrift();
+    const gd = await pipeline.generateEach(a, [...pipeline.selectTargets(ids)].sort((x, y) => cmp(x.id, y.id)), async (files) => drift.addDrift(found, await sink.checkSink(outDir, files)));
     if (failed(gd)) return 1;
-    d.diff += d.stale.map(sink.staleNote).join('');
-    const n = d.missing.length + d.changed.length + d.stale.length;
-    if (n === 0) {
-      if (c.format === 'text') io.stderr(`contractgen: ${shownOut}/ is up to date (${count} files)\n`);
+    const shown = drift.renderDrift(found, shownOut);
+    if (drift.isClean(found)) {
+      if (c.format === 'text') io.stderr(shown.stderr);
       return 0;
     }
-    io.stdout(d.diff);
-    const list = (label: string, xs: string[]) => xs.map((x) => `  ${label}: ${shownOut}/${x}\n`).join('');
-    io.stderr(`contractgen: ${shownOut}/ is out of date: ${d.missing.length} missing, ${d.changed.length} changed, ${d.stale.length} stale\n${list('missing', d.missing)}${list('changed', d.changed)}${list('stale', d.stale)}run \`npx generate\` and commit the result\n`);
+    io.stdout(shown.stdout);
+    io.stderr(shown.stderr);
     return 1;
   }
   const g = await pipeline.generateFiles(a, pipeline.selectTargets(ids));
