@@ -320,14 +320,7 @@ async function compareCmd(cmd: 'breaking' | 'changelog', args: readonly string[]
   if (against.length === 0) throw new UsageError(`${cmd} needs --against <git revision | directory | file>`);
   const contracts = [...((values.contracts as string[] | undefined) ?? []), ...positionals];
   const paths = contracts.length ? contracts : ['contracts'];
-  const [{ analyze, analyzeSources, readSources, loadConfigText }, { diffModels }, git, fmt, { existsSync }] = await Promise.all([
-    import('../analyze.js'),
-    import('../breaking/diff.js'),
-    import('../breaking/git.js'),
-    import('../breaking/format.js'),
-    import('node:fs'),
-  ]);
-  const configPath = (values.config as string | undefined) ?? 'contractgen.config.yaml';
+  const [{ analyze }, { compareContracts }, fmt] = await Promise.all([import('../analyze.js'), import('../breaking/compare.js'), import('../breaking/format.js')]);
   const now = analyze({ cwd: io.cwd, contracts: paths, configPath: values.config as string | undefined, configExplicit: values.config !== undefined });
   if (now.configErrors) {
     report(io, now.diagnostics, c);
@@ -338,27 +331,19 @@ async function compareCmd(cmd: 'breaking' | 'changelog', args: readonly string[]
     if (c.format === 'text') io.stderr(`contractgen: the current contracts have errors; fix them before comparing\n`);
     return 1;
   }
-  const olds = against.map((a) => {
-    if (existsSync(resolve(io.cwd, a))) return { label: a, ...analyzeSources(readSources(io.cwd, [a]), now.config), config: now.config };
-    if (!git.isGitRef(io.cwd, a)) throw new UsageError(`--against ${a}: neither a file or directory nor a git revision`);
-    const side = git.readGitSide(io.cwd, a, paths, configPath);
-    const cfg = side.config ? loadConfigText(side.config.file, side.config.text) : { config: now.config, diagnostics: [] };
-    const config = hasErrors(cfg.diagnostics) ? now.config : cfg.config;
-    return { label: a, ...analyzeSources(side.sources, config), config };
-  });
+  const cmpd = compareContracts({ cwd: io.cwd, now, against, paths, configPath: (values.config as string | undefined) ?? 'contractgen.config.yaml' });
   // Problems of the old contracts are reported, but they do not fail the comparison.
-  const oldProblems = olds.flatMap((o) => o.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, severity: 'warning' as const, message: `(old contracts) ${d.message}` })));
-  if (oldProblems.length) report(io, oldProblems, c);
-  const [first, ...history] = olds;
-  const changes = diffModels({ model: first!.model, config: first!.config }, { model: now.model, config: now.config }, { history: history.map((h) => ({ model: h.model, config: h.config })), disabled: now.config.breaking.disabled });
+  if (cmpd.oldProblems.length) report(io, cmpd.oldProblems, c);
+  const changes = cmpd.changes;
   if (cmd === 'changelog') {
-    const versions = new Map<string, { from?: string; to?: string; file?: string }>();
-    for (const d of first!.model.datasets) versions.set(d.name, { from: d.contract.version });
-    for (const d of now.model.datasets) versions.set(d.name, { ...versions.get(d.name), to: d.contract.version, file: d.contract.file });
-    const text = fmt.changelog(changes, first!.label, versions);
+    const text = fmt.changelog(changes, cmpd.against, cmpd.versions);
     if (values.out) {
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(resolve(io.cwd, values.out as string), text);
+      try {
+        writeFileSync(resolve(io.cwd, values.out as string), text);
+      } catch (e) {
+        throw new UsageError(`--out ${values.out as string}: cannot write it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     } else io.stdout(text);
     return 0;
   }
@@ -367,6 +352,6 @@ async function compareCmd(cmd: 'breaking' | 'changelog', args: readonly string[]
   if (c.format === 'json') io.stdout(text);
   else if (text) io.stderr(text);
   const errors = changes.filter((x) => x.severity === 'error').length;
-  if (c.format === 'text') io.stderr(`contractgen: ${errors} breaking change${errors === 1 ? '' : 's'}, ${changes.length - errors} other change${changes.length - errors === 1 ? '' : 's'} against ${first!.label}\n`);
+  if (c.format === 'text') io.stderr(`contractgen: ${errors} breaking change${errors === 1 ? '' : 's'}, ${changes.length - errors} other change${changes.length - errors === 1 ? '' : 's'} against ${cmpd.against}\n`);
   return errors ? 1 : 0;
 }
