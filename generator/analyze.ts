@@ -42,7 +42,13 @@ export function loadConfig(cwd: string, configPath: string | undefined, explicit
     if (explicit) throw new UsageError(`config file not found: ${configPath}`);
     return { config: DEFAULT_CONFIG, diagnostics: [] };
   }
-  return loadConfigText(displayPath(cwd, abs), readFileSync(abs, 'utf8'));
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read config file ${configPath ?? DEFAULT_CONFIG_FILE}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return loadConfigText(displayPath(cwd, abs), text);
 }
 
 /** Parses and validates a config file's text. */

@@ -254,4 +254,18 @@ describe('contractgen breaking / changelog (CLI)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('neither a file or directory nor a git revision');
   });
+
+  it('refuses, as a usage error (exit 2), contracts outside the repository that a git revision cannot hold', async () => {
+    const { dir } = repo();
+    const outside = mkdtempSync(join(tmpdir(), 'cg-outside-'));
+    writeFileSync(join(outside, 'users.odcs.yaml'), USERS);
+    for (const cmd of ['breaking', 'changelog']) {
+      const r = await cli([cmd, '--against', 'HEAD', '--contracts', outside], dir);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`contractgen: --against HEAD: the contracts ${outside} are outside the git repository`);
+      expect(r.stderr).not.toContain('internal error');
+    }
+    // the same contracts compared against a directory are fine
+    expect((await cli(['breaking', '--against', join(dir, 'contracts'), '--contracts', outside], dir)).code).toBe(1); // rides was removed
+  });
 });

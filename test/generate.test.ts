@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { isSafeRelativePath } from '../generator/emit/emit.js';
-import { safeJoin, writeSink } from '../generator/sink/sink.js';
+import { formatFileDiff, renderDrift, type DriftReport } from '../generator/sink/drift.js';
+import { checkSink, safeJoin, writeSink } from '../generator/sink/sink.js';
 import { bin, cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
 import { ROOT } from './helpers/reference.js';
@@ -203,6 +204,71 @@ describe('write sink', () => {
     expect(r.stderr).toMatch(/symlink/);
     expect(readdirSync(outside)).toEqual([]);
     expect(lstatSync(join(dir, 'generated', 'postgres')).isSymbolicLink()).toBe(true);
+  });
+});
+
+describe('the --check report', () => {
+  it('is a typed value: missing and changed files with their hunks, then the stale ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-check-'));
+    mkdirSync(join(dir, 't'), { recursive: true });
+    writeFileSync(join(dir, 't/a.sql'), 'one\ntwo\n');
+    writeFileSync(join(dir, 't/c.sql'), 'same\n');
+    writeFileSync(join(dir, 't/old.sql'), 'old\n');
+    writeFileSync(join(dir, 't/.contractgen-manifest.json'), JSON.stringify({ generator: 'contractgen', files: ['a.sql', 'c.sql', 'old.sql'] }));
+    const files = new Map([
+      ['t/.contractgen-manifest.json', JSON.stringify({ generator: 'contractgen', files: ['a.sql', 'b.sql', 'c.sql'] })],
+      ['t/a.sql', 'one\n2\n'],
+      ['t/b.sql', 'new\n'],
+      ['t/c.sql', 'same\n'],
+    ]);
+    const r = await checkSink(dir, files);
+    expect(r).toEqual({
+      checked: 4,
+      entries: [
+        { kind: 'changed', path: 't/.contractgen-manifest.json', hunks: [expect.objectContaining({ oldStart: 1, oldLines: 1, newStart: 1, newLines: 1 })] },
+        { kind: 'changed', path: 't/a.sql', hunks: [{ oldStart: 1, oldLines: 2, newStart: 1, newLines: 2, lines: [' one', '-two', '+2'] }] },
+        { kind: 'missing', path: 't/b.sql', hunks: [{ oldStart: 1, oldLines: 0, newStart: 1, newLines: 1, lines: ['+new'] }] },
+        { kind: 'stale', path: 't/old.sql' },
+      ],
+    });
+    expect(await checkSink(join(dir, 'nothing-here'), new Map([['x/y.txt', 'y\n']]))).toEqual({ checked: 1, entries: [{ kind: 'missing', path: 'x/y.txt', hunks: [{ oldStart: 1, oldLines: 0, newStart: 1, newLines: 1, lines: ['+y'] }] }] });
+  });
+
+  it('renders as the unified diff on stdout (stale notes last) and the summary on stderr', () => {
+    const report: DriftReport = {
+      checked: 9,
+      entries: [
+        { kind: 'missing', path: 'a/new.sql', hunks: [{ oldStart: 1, oldLines: 0, newStart: 1, newLines: 1, lines: ['+x'] }] },
+        { kind: 'stale', path: 'a/old.sql' },
+        { kind: 'changed', path: 'b/c.sql', hunks: [{ oldStart: 3, oldLines: 1, newStart: 3, newLines: 1, lines: ['-y', '+z'] }] },
+        { kind: 'stale', path: 'b/gone.sql' },
+      ],
+    };
+    expect(renderDrift(report, 'generated')).toEqual({
+      stdout: '--- a/a/new.sql\t\n+++ b/a/new.sql\t\n@@ -0,0 +1,1 @@\n+x\n--- a/b/c.sql\t\n+++ b/b/c.sql\t\n@@ -3,1 +3,1 @@\n-y\n+z\nstale: a/old.sql (generated earlier, no longer produced)\nstale: b/gone.sql (generated earlier, no longer produced)\n',
+      stderr:
+        'contractgen: generated/ is out of date: 1 missing, 1 changed, 2 stale\n  missing: generated/a/new.sql\n  changed: generated/b/c.sql\n  stale: generated/a/old.sql\n  stale: generated/b/gone.sql\nrun `npx generate` and commit the result\n',
+    });
+    expect(renderDrift({ checked: 9, entries: [] }, 'out')).toEqual({ stdout: '', stderr: 'contractgen: out/ is up to date (9 files)\n' });
+  });
+
+  it("prints each file's diff byte for byte as `diff`'s createTwoFilesPatch did", async () => {
+    const { createTwoFilesPatch } = await import('diff');
+    const pairs: Array<[string, string]> = [
+      ['', 'a\nb\n'],
+      ['a\nb\n', ''],
+      ['a\nb', 'a\nc'],
+      ['a\n', 'a'],
+      [Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'), Array.from({ length: 40 }, (_, i) => (i % 13 ? `line ${i}` : `LINE ${i}`)).join('\n')],
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'cg-check-'));
+    mkdirSync(join(dir, 'p'));
+    for (const [i, [from, to]] of pairs.entries()) {
+      const path = `p/f${i}.txt`;
+      if (from) writeFileSync(join(dir, path), from);
+      const [entry] = (await checkSink(dir, new Map([[path, to]]))).entries;
+      expect(entry?.kind === 'stale' ? undefined : formatFileDiff(path, entry!.hunks), JSON.stringify([from, to])).toBe(createTwoFilesPatch(`a/${path}`, `b/${path}`, from, to, '', '', { context: 3 }).replace(/^=+\n/, ''));
+    }
   });
 });
 

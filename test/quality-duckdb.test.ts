@@ -4,7 +4,7 @@
  * repository's contracts with data in a folder (JSON lines, and Parquet laid out as the trusted layer), on a
  * local S3-compatible server (s3rver) and in a real PostgreSQL created with the generated DDL.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../generator/model/ir.js';
 import { mapType } from '../generator/model/types.js';
-import { runSuite, type Expectation } from '../generator/quality/duckdb.js';
+import { runSuite } from '../generator/quality/duckdb.js';
+import type { Expectation } from '../generator/quality/suite.js';
 import { cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
 import { startPg, type PgCluster } from './helpers/pg.js';
@@ -41,19 +42,20 @@ afterAll(() => {
   db?.closeSync();
 });
 
+const meta = { contract_rule: 'test' };
 const CASES: Array<[string, Expectation]> = [
-  ['not null', { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' } }],
-  ['in set', { type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider', 'driver'] } }],
-  ['not in set', { type: 'expect_column_values_to_not_be_in_set', kwargs: { column: 'kind', value_set: ['alien'] } }],
-  ['between', { type: 'expect_column_values_to_be_between', kwargs: { column: 'amount', min_value: 0, max_value: 100 } }],
-  ['lengths between', { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'email', min_value: 5 } }],
-  ['regex', { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^[^@]+@[^@]+$' } }],
-  ['unique', { type: 'expect_column_values_to_be_unique', kwargs: { column: 'id' } }],
-  ['compound unique', { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['id', 'kind'] } }],
-  ['row count', { type: 'expect_table_row_count_to_be_between', kwargs: { max_value: 2 } }],
-  ['columns match', { type: 'expect_table_columns_to_match_set', kwargs: { column_set: ['id', 'email', 'kind', 'amount', 'day'], exact_match: true } }],
-  ['of type', { type: 'expect_column_values_to_be_of_type', kwargs: { column: 'day', type_: 'DateType' } }],
-  ['unexpected rows', { type: 'unexpected_rows_expectation', kwargs: { unexpected_rows_query: 'SELECT * FROM {batch} WHERE amount > 500' } }],
+  ['not null', { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'email' }, meta }],
+  ['in set', { type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider', 'driver'] }, meta }],
+  ['not in set', { type: 'expect_column_values_to_not_be_in_set', kwargs: { column: 'kind', value_set: ['alien'] }, meta }],
+  ['between', { type: 'expect_column_values_to_be_between', kwargs: { column: 'amount', min_value: 0, max_value: 100 }, meta }],
+  ['lengths between', { type: 'expect_column_value_lengths_to_be_between', kwargs: { column: 'email', min_value: 5 }, meta }],
+  ['regex', { type: 'expect_column_values_to_match_regex', kwargs: { column: 'email', regex: '^[^@]+@[^@]+$' }, meta }],
+  ['unique', { type: 'expect_column_values_to_be_unique', kwargs: { column: 'id' }, meta }],
+  ['compound unique', { type: 'expect_compound_columns_to_be_unique', kwargs: { column_list: ['id', 'kind'] }, meta }],
+  ['row count', { type: 'expect_table_row_count_to_be_between', kwargs: { max_value: 2 }, meta }],
+  ['columns match', { type: 'expect_table_columns_to_match_set', kwargs: { column_set: ['id', 'email', 'kind', 'amount', 'day'], exact_match: true }, meta }],
+  ['of type', { type: 'expect_column_values_to_be_of_type', kwargs: { column: 'day', type_: 'DateType' }, meta }],
+  ['unexpected rows', { type: 'unexpected_rows_expectation', kwargs: { unexpected_rows_query: 'SELECT * FROM {batch} WHERE amount > 500' }, meta }],
 ];
 
 describe('expectations on DuckDB', () => {
@@ -77,19 +79,20 @@ describe('expectations on DuckDB', () => {
   }
 
   it('honours mostly', async () => {
-    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider'], mostly: 0.6 } }] }, 'bad');
+    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_values_to_be_in_set', kwargs: { column: 'kind', value_set: ['rider'], mostly: 0.6 }, meta }] }, 'bad');
     expect(r!.passed).toBe(true);
     expect(r!.observed).toEqual({ unexpected: 1, of: 4 });
   });
 
   it('reports an expectation it cannot evaluate as an error, not a pass', async () => {
-    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_to_exist', kwargs: { column: 'id' } }] }, 'good');
+    const [r] = await runSuite(con, { name: 't', expectations: [{ type: 'custom', gxType: 'expect_column_to_exist', kwargs: { column: 'id' }, meta }] }, 'good');
     expect(r!.passed).toBe(false);
-    expect(r!.error).toContain('unsupported expectation type');
+    expect(r!.type).toBe('expect_column_to_exist');
+    expect(r!.error).toContain('unsupported expectation type expect_column_to_exist');
   });
 
   it('covers every expectation type the quality target emits', () => {
-    const emitted = new Set([...files].filter(([k]) => k.startsWith('quality/') && k.endsWith('.json') && !k.includes('manifest')).flatMap(([, v]) => (JSON.parse(v) as { expectations: Expectation[] }).expectations.map((e) => e.type)));
+    const emitted = new Set([...files].filter(([k]) => k.startsWith('quality/') && k.endsWith('.json') && !k.includes('manifest')).flatMap(([, v]) => (JSON.parse(v) as { expectations: Array<{ type: string }> }).expectations.map((e) => e.type)));
     const tested = new Set(CASES.map(([, e]) => e.type));
     expect([...emitted].filter((t) => !tested.has(t))).toEqual([]);
   });
@@ -132,6 +135,29 @@ describe('contractgen test', () => {
     const parsed = JSON.parse(json.stdout) as { passed: boolean; results: Array<{ dataset: string; outcomes: Array<{ passed: boolean; rule: string }> }> };
     expect(parsed.passed).toBe(false);
     expect(parsed.results.map((x) => x.dataset)).toEqual(['users']);
+  });
+
+  it('runs the same suites, with the same verdicts, when the quality target writes GX 0.18', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'cg-test-gx018-'));
+    cpSync(join(ROOT, 'contracts'), join(project, 'contracts'), { recursive: true });
+    writeFileSync(join(project, 'contractgen.config.yaml'), `${readFileSync(join(ROOT, 'contractgen.config.yaml'), 'utf8')}quality:\n  gxVersion: '0.18'\n`);
+    // the suite files really are GX 0.18 there
+    const printed = await cli(['generate', '--target', 'quality', '--print'], project);
+    expect(printed.stdout).toContain('"expectation_suite_name": "users"');
+    expect(printed.stdout).not.toContain('"type": "expect_');
+    // bad data: exactly the planted failures, as under 1.x, and the same report
+    const bad018 = await cli(['test', '--data', dir], project);
+    expect(bad018.stdout).not.toContain('unsupported expectation type');
+    expect(bad018.code, bad018.stderr).toBe(1);
+    expect(failures(bad018.stdout)).toEqual(EXPECTED_FAILURES);
+    expect(bad018.stdout).toBe((await cli(['test', '--data', dir], ROOT)).stdout);
+    // good data: every expectation passes
+    const good = mkdtempSync(join(tmpdir(), 'cg-test-gx018-good-'));
+    for (const ds of datasets) writeFileSync(join(good, `${ds.name}.jsonl`), rows(ds, {}).split('\n')[0] + '\n');
+    const good018 = await cli(['test', '--data', good], project);
+    expect(good018.stdout).not.toContain('FAIL');
+    expect(good018.code, good018.stdout + good018.stderr).toBe(0);
+    expect(good018.stdout).toMatch(/contractgen test: 2 dataset\(s\), \d+ passed, 0 failed/);
   });
 
   it('passes clean data laid out as the trusted layer: Parquet partitioned by hive folders', async () => {
@@ -185,11 +211,30 @@ describe('contractgen test', () => {
       const cols = Object.keys(row);
       await app.query(`INSERT INTO public.users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((k) => row[k]));
       await app.end();
-      const r = await cli(['test', '--data', `postgresql://postgres@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
+      const r = await cli(['test', '--data', `postgresql://postgres:not-shown@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
       expect(r.stdout).not.toContain('FAIL');
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('users: 43 expectations on 1 rows');
+      // the report names where the rows came from, never the password
+      expect(r.stdout).toContain(`from postgresql://postgres:***@127.0.0.1:${pg.port}/app (users)`);
+      expect(r.stdout + r.stderr).not.toContain('not-shown');
     }, 60_000);
+  });
+
+  it('reports data it cannot reach or read as a usage error (exit 2), with the password masked', async () => {
+    const refused = await cli(['test', '--data', 'postgresql://app:s3cret-pw@127.0.0.1:1/app'], ROOT);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('--data postgresql://app:***@127.0.0.1:1/app: cannot read it: ');
+    expect(refused.stderr + refused.stdout).not.toContain('s3cret-pw');
+    expect(refused.stderr).not.toContain('internal error');
+    const broken = mkdtempSync(join(tmpdir(), 'cg-test-broken-'));
+    writeFileSync(join(broken, 'users.jsonl'), '{"user_id": "a"}\nnot json\n');
+    writeFileSync(join(broken, 'rides.parquet'), 'PAR1 not really');
+    for (const only of ['users', 'rides']) {
+      const r = await cli(['test', '--data', broken, '--dataset', only], ROOT);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`cannot read ${only} from .*${only}\\.(jsonl|parquet)`));
+    }
   });
 
   it('says what is missing instead of passing on nothing', async () => {

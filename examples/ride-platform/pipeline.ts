@@ -23,7 +23,8 @@ import { analyze } from '../../generator/analyze.js';
 import type { Dataset, Field } from '../../generator/model/ir.js';
 import { cdcTopic, lakeName } from '../../generator/model/naming.js';
 import { generateFiles, selectTargets } from '../../generator/pipeline.js';
-import { runSuite, type Outcome, type Suite } from '../../generator/quality/duckdb.js';
+import { runSuite, type Outcome } from '../../generator/quality/duckdb.js';
+import { buildSuite } from '../../generator/quality/suite.js';
 import { SyncEngine, S3Store, decodeRecord, type RawRecord, type Source } from '../../generated/sync/runtime.js';
 import { startPg } from '../../test/helpers/pg.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
@@ -372,7 +373,7 @@ export async function runExample(opts: ExampleOptions): Promise<ExampleResult> {
     const outcomes: Outcome[] = [];
     const caught: Record<string, string[]> = {};
     for (const ds of [users, rides]) {
-      const suite = JSON.parse(files.get(`quality/${lakeName(ds)}.json`)!) as Suite;
+      const { suite } = buildSuite(ds); // the typed suite the generated quality/<dataset>.json serializes
       await con.run(`CREATE OR REPLACE VIEW "${lakeName(ds)}_trusted" AS SELECT * FROM read_parquet('${join(trustedDir, lakeName(ds), '*.parquet')}')`);
       const r = await runSuite(con, suite, `${lakeName(ds)}_trusted`);
       outcomes.push(...r);

@@ -8,6 +8,8 @@
  *     httpfs extension would have to be downloaded);
  *   - postgres://… or postgresql://…: each dataset whose source is PostgreSQL, read from its table.
  * JSON has no types: its columns are read as the contract's types, the type table's duckdb column.
+ * A source that cannot be reached or read is the user's problem (a UsageError, exit 2), never an internal error;
+ * messages show --data with any password masked.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -23,6 +25,32 @@ export interface Attached {
   /** lake name → where its rows came from */
   found: Map<string, string>;
   missing: string[];
+}
+
+/** --data as messages show it: a password in a URL (user info or a `password` parameter) masked. */
+export function shownData(spec: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(spec)) return spec;
+  try {
+    const u = new URL(spec);
+    if (!u.password && !u.searchParams.has('password')) return spec;
+    if (u.password) u.password = '***';
+    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
+    return u.toString();
+  } catch {
+    return spec.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+  }
+}
+
+/** Runs a read of --data; what fails there (no route, refused, denied, no such bucket) is reported as usage. */
+async function reading<T>(spec: string, what: () => Promise<T>): Promise<T> {
+  try {
+    return await what();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    const err = e as Error & { code?: string };
+    const why = err.message?.split('\n')[0] || err.code || err.name || String(e);
+    throw new UsageError(`--data ${shownData(spec)}: cannot read it: ${why}`);
+  }
 }
 
 function filesUnder(dir: string, ext: string): boolean {
@@ -54,7 +82,7 @@ export function localSource(dir: string, ds: Dataset): { sql: string; from: stri
 
 async function fromS3(spec: string, datasets: readonly Dataset[], config: PlatformConfig, env: Record<string, string | undefined>, tmp: string): Promise<string> {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(spec);
-  if (!m) throw new UsageError(`--data ${spec}: expected s3://bucket/prefix`);
+  if (!m) throw new UsageError(`--data ${shownData(spec)}: expected s3://bucket/prefix`);
   const [, bucket, prefix] = m as unknown as [string, string, string];
   const { S3Client, ListObjectsV2Command, GetObjectCommand } = await import('@aws-sdk/client-s3');
   const credentials = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } : undefined;
@@ -108,8 +136,8 @@ async function fromPostgres(url: string, datasets: readonly Dataset[], tmp: stri
 /** Creates one view per dataset that has data, named after its lake name. */
 export async function attachData(conn: DuckDBConnection, spec: string, datasets: readonly Dataset[], config: PlatformConfig, cwd: string, env: Record<string, string | undefined>, tmp: string): Promise<Attached> {
   let dir: string;
-  if (spec.startsWith('s3://')) dir = await fromS3(spec, datasets, config, env, tmp);
-  else if (/^postgres(ql)?:\/\//.test(spec)) dir = await fromPostgres(spec, datasets, tmp);
+  if (spec.startsWith('s3://')) dir = await reading(spec, () => fromS3(spec, datasets, config, env, tmp));
+  else if (/^postgres(ql)?:\/\//.test(spec)) dir = await reading(spec, () => fromPostgres(spec, datasets, tmp));
   else {
     dir = resolve(cwd, spec);
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${spec}: not a directory`);
@@ -122,8 +150,13 @@ export async function attachData(conn: DuckDBConnection, spec: string, datasets:
       missing.push(lakeName(ds));
       continue;
     }
-    await conn.run(`CREATE OR REPLACE VIEW ${ident(lakeName(ds))} AS SELECT * FROM ${src.sql}`);
-    found.set(lakeName(ds), spec.startsWith('s3://') || /^postgres/.test(spec) ? `${spec} (${lakeName(ds)})` : src.from);
+    const from = spec.startsWith('s3://') || /^postgres/.test(spec) ? `${shownData(spec)} (${lakeName(ds)})` : src.from;
+    try {
+      await conn.run(`CREATE OR REPLACE VIEW ${ident(lakeName(ds))} AS SELECT * FROM ${src.sql}`);
+    } catch (e) {
+      throw new UsageError(`--data ${shownData(spec)}: cannot read ${lakeName(ds)} from ${from}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    found.set(lakeName(ds), from);
   }
   return { found, missing };
 }

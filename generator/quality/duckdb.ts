@@ -1,22 +1,11 @@
 /**
- * Runs the quality suites the `quality` target emits (GX 1.x JSON) on embedded DuckDB: the same expectation
- * types and the same semantics as the Spark quality runner (templates/spark/static/quality_runner.py), so a suite
- * gives one verdict on a laptop and on the cluster. Each outcome carries the observed value and up to five rows
- * that break it. Loaded only by `contractgen test`; nothing on the lint or generate path imports it.
+ * Runs the typed quality suites (suite.ts) on embedded DuckDB: the same expectation types and the same semantics
+ * as the Spark quality runner (templates/spark/static/quality_runner.py), so a suite gives one verdict on a laptop
+ * and on the cluster, whatever GX version its file is written for. Each outcome carries the observed value and up
+ * to five rows that break it. Loaded only by `contractgen test`; nothing on the lint or generate path imports it.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-
-export interface Expectation {
-  type: string;
-  kwargs: Record<string, unknown>;
-  meta?: { contract_rule?: string; description?: string };
-  id?: string;
-}
-
-export interface Suite {
-  name: string;
-  expectations: Expectation[];
-}
+import { gxType, type Bounds, type Expectation, type Suite } from './suite.js';
 
 export interface Outcome {
   suite: string;
@@ -45,7 +34,7 @@ export function literal(v: unknown): string {
 }
 
 /** min/max bounds, broken when outside, as the Spark runner writes them. */
-function outside(expr: string, kw: Record<string, unknown>): string {
+function outside(expr: string, kw: Bounds<unknown>): string {
   const parts: string[] = [];
   if (kw.min_value !== undefined && kw.min_value !== null) parts.push(`${expr} ${kw.strict_min ? '<=' : '<'} ${literal(kw.min_value)}`);
   if (kw.max_value !== undefined && kw.max_value !== null) parts.push(`${expr} ${kw.strict_max ? '>=' : '>'} ${literal(kw.max_value)}`);
@@ -54,22 +43,20 @@ function outside(expr: string, kw: Record<string, unknown>): string {
 
 /** The rows that break a column expectation, as a WHERE condition; undefined for the other kinds. */
 export function failingCondition(e: Expectation): string | undefined {
-  const kw = e.kwargs;
-  const col = typeof kw.column === 'string' ? ident(kw.column) : '';
   switch (e.type) {
     case 'expect_column_values_to_not_be_null':
-      return `${col} IS NULL`;
+      return `${ident(e.kwargs.column)} IS NULL`;
     case 'expect_column_values_to_be_in_set':
-      return `${col} NOT IN (${(kw.value_set as unknown[]).map(literal).join(', ')})`;
+      return `${ident(e.kwargs.column)} NOT IN (${e.kwargs.value_set.map(literal).join(', ')})`;
     case 'expect_column_values_to_not_be_in_set':
-      return `${col} IN (${(kw.value_set as unknown[]).map(literal).join(', ')})`;
+      return `${ident(e.kwargs.column)} IN (${e.kwargs.value_set.map(literal).join(', ')})`;
     case 'expect_column_values_to_be_between':
-      return outside(col, kw);
+      return outside(ident(e.kwargs.column), e.kwargs);
     case 'expect_column_value_lengths_to_be_between':
-      return outside(`length(CAST(${col} AS VARCHAR))`, kw);
+      return outside(`length(CAST(${ident(e.kwargs.column)} AS VARCHAR))`, e.kwargs);
     case 'expect_column_values_to_match_regex':
       // RE2 partial match, as Spark's RLIKE (Java regex) finds a match anywhere
-      return `NOT regexp_matches(CAST(${col} AS VARCHAR), ${literal(kw.regex)})`;
+      return `NOT regexp_matches(CAST(${ident(e.kwargs.column)} AS VARCHAR), ${literal(e.kwargs.regex)})`;
     default:
       return undefined;
   }
@@ -110,14 +97,15 @@ async function rows(conn: DuckDBConnection, sql: string): Promise<Array<Record<s
 }
 
 /** Evaluates one suite on `table` (a DuckDB table or view name). */
-export async function runSuite(conn: DuckDBConnection, suite: Suite, table: string, onStep?: (done: number, total: number, e: Expectation) => void): Promise<Outcome[]> {
+export async function runSuite(conn: DuckDBConnection, suite: Pick<Suite, 'name' | 'expectations'>, table: string, onStep?: (done: number, total: number, e: Expectation) => void): Promise<Outcome[]> {
   const t = ident(table);
   const total = Number((await rows(conn, `SELECT count(*) AS n FROM ${t}`))[0]!.n);
   const columns = (await rows(conn, `DESCRIBE SELECT * FROM ${t}`)) as Array<{ column_name: string; column_type: string }>;
   const out: Outcome[] = [];
   for (const [i, e] of suite.expectations.entries()) {
     onStep?.(i, suite.expectations.length, e);
-    const base = { suite: suite.name, type: e.type, rule: e.meta?.contract_rule ?? e.id ?? e.type, ...(typeof e.kwargs.column === 'string' ? { column: e.kwargs.column } : {}) };
+    const column = 'column' in e.kwargs && typeof e.kwargs.column === 'string' ? e.kwargs.column : undefined;
+    const base = { suite: suite.name, type: gxType(e), rule: e.meta.contract_rule, ...(column !== undefined ? { column } : {}) };
     try {
       out.push({ ...base, ...(await evaluate(conn, e, t, total, columns)) });
     } catch (err) {
@@ -128,47 +116,49 @@ export async function runSuite(conn: DuckDBConnection, suite: Suite, table: stri
 }
 
 async function evaluate(conn: DuckDBConnection, e: Expectation, t: string, total: number, columns: Array<{ column_name: string; column_type: string }>): Promise<Pick<Outcome, 'passed' | 'observed' | 'samples'>> {
-  const kw = e.kwargs;
   const condition = failingCondition(e);
   if (condition !== undefined) {
     const bad = Number((await rows(conn, `SELECT count(*) AS n FROM ${t} WHERE ${condition}`))[0]!.n);
-    const mostly = typeof kw.mostly === 'number' ? kw.mostly : 1;
+    const mostly = 'mostly' in e.kwargs && typeof e.kwargs.mostly === 'number' ? e.kwargs.mostly : 1;
     const passed = total === 0 || (total - bad) / total >= mostly;
     return { passed, observed: { unexpected: bad, of: total }, samples: bad ? await rows(conn, `SELECT * FROM ${t} WHERE ${condition} LIMIT ${SAMPLE_ROWS}`) : [] };
   }
   switch (e.type) {
     case 'expect_column_values_to_be_unique':
     case 'expect_compound_columns_to_be_unique': {
-      const cols = (e.type === 'expect_column_values_to_be_unique' ? [kw.column as string] : (kw.column_list as string[])).map(ident);
-      const notNull = e.type === 'expect_column_values_to_be_unique' ? `WHERE ${cols[0]} IS NOT NULL` : '';
+      const unique = e.type === 'expect_column_values_to_be_unique';
+      const cols = (unique ? [e.kwargs.column] : e.kwargs.column_list).map(ident);
+      const notNull = unique ? `WHERE ${cols[0]} IS NOT NULL` : '';
       const dupes = `SELECT ${cols.join(', ')} FROM ${t} ${notNull} GROUP BY ${cols.join(', ')} HAVING count(*) > 1`;
       const bad = Number((await rows(conn, `SELECT count(*) AS n FROM (${dupes})`))[0]!.n);
       const samples = bad ? await rows(conn, `SELECT * FROM ${t} WHERE (${cols.join(', ')}) IN (${dupes}) ORDER BY ${cols.join(', ')} LIMIT ${SAMPLE_ROWS}`) : [];
       return { passed: bad === 0, observed: { duplicated_values: bad }, samples };
     }
     case 'expect_table_row_count_to_be_between': {
-      const broken = (await rows(conn, `SELECT (${outside('count(*)', kw)}) AS b FROM ${t}`))[0]!.b === true;
+      const broken = (await rows(conn, `SELECT (${outside('count(*)', e.kwargs)}) AS b FROM ${t}`))[0]!.b === true;
       return { passed: !broken, observed: { row_count: total }, samples: [] };
     }
     case 'expect_table_columns_to_match_set': {
       const have = new Set(columns.map((c) => c.column_name));
-      const want = new Set(kw.column_set as string[]);
+      const want = new Set(e.kwargs.column_set);
       const missing = [...want].filter((c) => !have.has(c)).sort();
       const extra = [...have].filter((c) => !want.has(c)).sort();
-      const passed = kw.exact_match === false ? missing.length === 0 : missing.length === 0 && extra.length === 0;
+      const passed = e.kwargs.exact_match === false ? missing.length === 0 : missing.length === 0 && extra.length === 0;
       return { passed, observed: { missing, unexpected: extra }, samples: [] };
     }
     case 'expect_column_values_to_be_of_type': {
-      const c = columns.find((x) => x.column_name === kw.column);
+      const c = columns.find((x) => x.column_name === e.kwargs.column);
       const actual = c ? sparkTypeOf(c.column_type) : 'missing column';
-      return { passed: actual === kw.type_, observed: { type: actual, duckdb_type: c?.column_type ?? null }, samples: [] };
+      return { passed: actual === e.kwargs.type_, observed: { type: actual, duckdb_type: c?.column_type ?? null }, samples: [] };
     }
     case 'unexpected_rows_expectation': {
-      const q = String(kw.unexpected_rows_query).replace(/\{batch\}/g, t);
+      const q = e.kwargs.unexpected_rows_query.replace(/\{batch\}/g, t);
       const bad = Number((await rows(conn, `SELECT count(*) AS n FROM (${q})`))[0]!.n);
       return { passed: bad === 0, observed: { unexpected: bad }, samples: bad ? await rows(conn, `SELECT * FROM (${q}) LIMIT ${SAMPLE_ROWS}`) : [] };
     }
+    case 'custom':
+      throw new Error(`unsupported expectation type ${e.gxType} (a custom Great Expectations rule of the contract)`);
     default:
-      throw new Error(`unsupported expectation type ${e.type}`);
+      throw new Error(`unsupported expectation type ${gxType(e)}`);
   }
 }

@@ -3,7 +3,8 @@
  * - write: all-or-nothing. New contents are staged inside the output directory first; only when every file is
  *   staged are they renamed into place, and a failure during that step rolls every completed rename back.
  *   Files that did not change are not touched. Stale files (in the old manifest, not in the new map) go too.
- * - check: compares the map with the disk and reports missing, changed and stale files with a unified diff.
+ * - check: compares the map with the disk and reports missing, changed (with the diff) and stale files as a typed
+ *   report (drift.ts renders it).
  * - print: writes the map to stdout.
  * No path leaves the output directory, and no symlink inside it is followed.
  */
@@ -11,6 +12,7 @@ import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rm
 import { dirname, join, resolve, sep } from 'node:path';
 import { cmp } from '../diagnostics.js';
 import { isSafeRelativePath, MANIFEST, parseManifest } from '../emit/emit.js';
+import type { DriftEntry, DriftReport, Hunk } from './drift.js';
 
 export class SinkError extends Error {
   override name = 'SinkError';
@@ -137,15 +139,30 @@ export interface WriteHooks {
 }
 
 export function writeSink(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks = {}): Plan {
-  mkdirSync(root, { recursive: true });
-  const rootSt = lstatSync(root);
-  if (!rootSt.isDirectory() && !rootSt.isSymbolicLink()) throw new SinkError(`${root} is not a directory`);
+  const existing = lstatOrUndefined(root);
+  if (existing && !existing.isDirectory() && !existing.isSymbolicLink()) throw new SinkError(`${root} is not a directory`);
+  try {
+    makeDirs(root);
+  } catch (e) {
+    throw new SinkError(`cannot create the output directory ${root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const release = acquireLock(root);
   try {
     return writeLocked(root, files, hooks);
   } finally {
     release();
   }
+}
+
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdirSync never returns under a directory that refuses new
+ * entries with ENOENT (`--out /proc/x`), this fails on it.
+ */
+function makeDirs(dir: string): void {
+  if (lstatOrUndefined(dir)) return;
+  const parent = dirname(dir);
+  if (parent !== dir) makeDirs(parent);
+  mkdirSync(dir);
 }
 
 function writeLocked(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks): Plan {
@@ -212,37 +229,23 @@ function pruneEmptyDirs(root: string, rel: string) {
   }
 }
 
-export interface Drift {
-  missing: string[];
-  changed: string[];
-  stale: string[];
-  diff: string;
-}
-
-export async function checkSink(root: string, files: ReadonlyMap<string, string>): Promise<Drift> {
-  const { createTwoFilesPatch } = await import('diff');
-  const missing: string[] = [];
-  const changed: string[] = [];
-  let diff = '';
+/**
+ * Compares the map with the disk; writes nothing. Entries come in the map's order, then the stale files: the
+ * typed report that drift.ts renders.
+ */
+export async function checkSink(root: string, files: ReadonlyMap<string, string>): Promise<DriftReport> {
+  const { structuredPatch } = await import('diff');
+  const entries: DriftEntry[] = [];
+  const hunks = (rel: string, from: string, to: string): Hunk[] => structuredPatch(`a/${rel}`, `b/${rel}`, from, to, '', '', { context: 3 }).hunks.map((h) => ({ oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, lines: h.lines }));
   const dirs = new Set<string>();
   const exists = existsSync(root);
   for (const [rel, content] of files) {
     const current = exists ? readRegular(root, rel, dirs) : undefined;
-    if (current === undefined) {
-      missing.push(rel);
-      diff += createTwoFilesPatch(`a/${rel}`, `b/${rel}`, '', content, '', '', { context: 3 }).replace(/^=+\n/, '');
-    } else if (current !== content) {
-      changed.push(rel);
-      diff += createTwoFilesPatch(`a/${rel}`, `b/${rel}`, current, content, '', '', { context: 3 }).replace(/^=+\n/, '');
-    }
+    if (current === undefined) entries.push({ kind: 'missing', path: rel, hunks: hunks(rel, '', content) });
+    else if (current !== content) entries.push({ kind: 'changed', path: rel, hunks: hunks(rel, current, content) });
   }
-  const stale = existsSync(root) ? staleFiles(root, files) : [];
-  return { missing, changed, stale, diff: diff + stale.map(staleNote).join('') };
-}
-
-/** The line --check prints for a stale file, after the diffs. */
-export function staleNote(rel: string): string {
-  return `stale: ${rel} (generated earlier, no longer produced)\n`;
+  if (exists) for (const rel of staleFiles(root, files)) entries.push({ kind: 'stale', path: rel });
+  return { checked: files.size, entries };
 }
 
 export function printSink(files: ReadonlyMap<string, string>, out: (s: string) => void) {

@@ -1,0 +1,93 @@
+/** `contractgen generate` (and `npx generate`): every artifact, written all or nothing, checked, or printed. */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cmp, hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics.js';
+import { displayPath } from '../../load/files.js';
+import { defineCommand } from '../command.js';
+import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';
+
+export const generate = defineCommand({
+  name: 'generate',
+  summary: 'Build every artifact from the contracts and write it to the output directory (all or nothing).',
+  description: `Loads, validates and models the contracts, runs the targets and writes every file under the output
+directory: nothing if any contract has an error; staged, then renamed into place, a failure rolling back what was
+done. Unchanged files are not touched; files an earlier run generated that are no longer produced are removed.
+--check writes nothing: it reports missing, changed and stale files with a unified diff on stdout and exits 1 on
+drift. --print writes the files to stdout instead.`,
+  flags: {
+    contracts: contractsFlag,
+    config: configFlag,
+    out: { type: 'string', value: 'DIR', default: 'generated', help: 'output directory' },
+    target: { type: 'string', value: 'ID', multiple: true, shownDefault: 'all', help: 'only this target (contractgen targets lists them)' },
+    check: { type: 'boolean', help: 'compare with the output directory instead of writing; exit 1 on drift' },
+    print: { type: 'boolean', help: 'print every file to stdout instead of writing' },
+    format: formatFlag,
+    verbose: verboseFlag,
+  },
+  examples: [
+    ['contractgen generate', 'generate everything into generated/ (npx generate does the same)'],
+    ['contractgen generate --check', 'in CI: fail when generated/ is out of date with the contracts'],
+    ['contractgen generate --target postgres --print', "print one target's files without writing"],
+  ],
+  async run({ flags }, io) {
+    if (flags.check && flags.print) throw new UsageError('--check and --print cannot be combined');
+    const [{ TARGETS }, pipeline, sink, drift] = await Promise.all([import('../../targets/registry.js'), import('../../pipeline.js'), import('../../sink/sink.js'), import('../../sink/drift.js')]);
+    for (const id of flags.target) {
+      if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
+    }
+    const outDir = resolve(io.cwd, flags.out);
+    if (!flags.print && isNonDirectory(outDir)) throw new UsageError(`--out ${flags.out}: not a directory`);
+    const a = await analyzeFromFlags(io, flags);
+    if (a.configErrors) {
+      report(io, a.diagnostics, flags);
+      return 2;
+    }
+    if (hasErrors(a.diagnostics)) {
+      report(io, a.diagnostics, flags);
+      if (flags.format === 'text') io.stderr(`contractgen: ${summary(a.diagnostics)}; nothing was written\n`);
+      return 1;
+    }
+    const shownOut = displayPath(io.cwd, outDir);
+    /** reports the diagnostics; true when the targets failed */
+    const failed = (diagnostics: Diagnostic[]) => {
+      const diags = [...a.diagnostics, ...diagnostics];
+      report(io, diags, flags);
+      if (!hasErrors(diagnostics)) return false;
+      if (flags.format === 'text') io.stderr(`contractgen: ${summary(diags)}; nothing was written\n`);
+      return true;
+    };
+    if (flags.check) {
+      // target by target, in path order: each target's files are compared and let go (see generateEach)
+      const found = drift.noDrift();
+      const targets = [...pipeline.selectTargets(flags.target)].sort((x, y) => cmp(x.id, y.id));
+      const gd = await pipeline.generateEach(a, targets, async (files) => drift.addDrift(found, await sink.checkSink(outDir, files)));
+      if (failed(gd)) return 1;
+      const shown = drift.renderDrift(found, shownOut);
+      if (drift.isClean(found)) {
+        if (flags.format === 'text') io.stderr(shown.stderr);
+        return 0;
+      }
+      io.stdout(shown.stdout);
+      io.stderr(shown.stderr);
+      return 1;
+    }
+    const g = await pipeline.generateFiles(a, pipeline.selectTargets(flags.target));
+    if (failed(g.diagnostics)) return 1;
+    if (flags.print) {
+      sink.printSink(g.files, io.stdout);
+      return 0;
+    }
+    const p = sink.writeSink(outDir, g.files);
+    if (flags.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);
+    return 0;
+  },
+});
+
+/** Something other than a directory is in the output directory's place. */
+function isNonDirectory(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What several commands share: the flags that mean the same everywhere, reading the contracts those flags name,
+ * and printing diagnostics. Light on purpose (lint loads it): the analysis is imported when it runs.
+ */
+import { formatDiagnostics, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
+import type { Analysis } from '../analyze.js';
+import { useColor, type Io } from './io.js';
+
+export const contractsFlag = { type: 'string', value: 'DIR|FILE', multiple: true, shownDefault: 'contracts/', help: 'contracts to read; directories are read recursively' } as const;
+export const configFlag = { type: 'string', value: 'FILE', shownDefault: 'contractgen.config.yaml, if present', help: 'platform config' } as const;
+export const formatFlag = { type: 'string', value: 'FORMAT', choices: ['text', 'json', 'github'], default: 'text', help: 'diagnostics as text, a JSON array on stdout, or GitHub Actions annotations' } as const;
+export const verboseFlag = { type: 'boolean', help: 'also print info diagnostics (skipped targets …)' } as const;
+
+/** How diagnostics are shown. */
+export interface Shown {
+  format: DiagnosticFormat;
+  verbose: boolean;
+}
+
+/** Diagnostics to stderr (JSON to stdout); colour on a terminal for text. */
+export function report(io: Io, diags: readonly Diagnostic[], shown: Shown): void {
+  const text = formatDiagnostics(diags, shown.format, { color: useColor(io) && shown.format === 'text', verbose: shown.verbose });
+  if (shown.format === 'json') io.stdout(text);
+  else if (text) io.stderr(text);
+}
+
+/** The contract paths: --contracts and positional paths, else contracts/. */
+export function contractPaths(flags: { contracts: readonly string[] }, positionals: readonly string[] = []): string[] {
+  const paths = [...flags.contracts, ...positionals];
+  return paths.length ? paths : ['contracts'];
+}
+
+/** load → validate → model, from --contracts/--config (and positional paths, for lint). */
+export async function analyzeFromFlags(io: Io, flags: { contracts: readonly string[]; config: string | undefined }, positionals: readonly string[] = []): Promise<Analysis> {
+  const { analyze } = await import('../analyze.js');
+  return analyze({ cwd: io.cwd, contracts: contractPaths(flags, positionals), configPath: flags.config, configExplicit: flags.config !== undefined });
+}
