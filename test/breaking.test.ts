@@ -12,7 +12,7 @@ import avro from 'avsc';
 import { analyzeSources } from '../generator/analyze.js';
 import { canRead } from '../generator/breaking/avro-compat.js';
 import { diffModels, isWidening, type Change } from '../generator/breaking/diff.js';
-import { BREAKING_RULES } from '../generator/breaking/rules.js';
+import { BREAKING_RULE_LIST as BREAKING_RULES } from '../generator/diagnostics/breaking-rules.js';
 import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../generator/config/config.js';
 import { relationalSchemas } from '../generator/targets/avro.js';
 import { connectorConfig } from '../generator/targets/debezium.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { cmp, formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
+import { cmp, formatDiagnostics, hasErrors, summary, UsageError, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.js';
 import { displayPath } from '../load/files.js';
 
 export interface Io {
@@ -301,7 +301,7 @@ async function targetsCmd(_args: readonly string[], io: Io): Promise<number> {
 }
 
 async function rulesCmd(io: Io): Promise<number> {
-  const { RULES } = await import('../validate/rules.js');
+  const { RULE_LIST: RULES } = await import('../diagnostics/rules.js');
   const w = Math.max(...RULES.map((r) => r.id.length));
   io.stdout(RULES.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
   return 0;
@@ -319,7 +319,7 @@ async function compareCmd(cmd: 'breaking' | 'changelog', args: readonly string[]
     io.stdout(HELP);
     return 0;
   }
-  const { BREAKING_RULES } = await import('../breaking/rules.js');
+  const { BREAKING_RULE_LIST: BREAKING_RULES } = await import('../diagnostics/breaking-rules.js');
   if (values['list-rules']) {
     const w = Math.max(...BREAKING_RULES.map((r) => r.id.length));
     io.stdout(BREAKING_RULES.map((r) => `${r.id.padEnd(w)}  ${r.category.padEnd(15)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));

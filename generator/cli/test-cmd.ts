@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Analysis } from '../analyze.js';
 import type { Io } from './main.js';
-import { cmp, UsageError } from '../diagnostics.js';
+import { cmp, UsageError } from '../diagnostics/diagnostic.js';
 import { loadTemplates } from '../emit/templates.js';
 import { lakeName } from '../model/naming.js';
 import { attachData } from '../quality/data.js';

@@ -4,7 +4,7 @@
  * MySQL schema-history topics and the sync's dead-letter topic.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { cmp } from '../diagnostics.js';
+import { cmp } from '../diagnostics/diagnostic.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import type { Dataset, Model } from '../model/ir.js';
 import { k8sName } from '../model/naming.js';
