@@ -14,7 +14,7 @@ import { canRead } from '../generator/breaking/avro-compat.js';
 import { diffModels, isWidening, type Change } from '../generator/breaking/diff.js';
 import { BREAKING_RULE_LIST as BREAKING_RULES } from '../generator/diagnostics/breaking-rules.js';
 import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../generator/config/config.js';
-import { relationalSchemas } from '../generator/targets/avro.js';
+import { relationalSchemas } from '../generator/targets/lang/avro-envelope.js';
 import { connectorConfig } from '../generator/targets/debezium.js';
 import { cdcConnectors } from '../generator/model/cdc.js';
 import { lakeName } from '../generator/model/naming.js';

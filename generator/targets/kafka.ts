@@ -8,7 +8,8 @@ import { cmp } from '../diagnostics/diagnostic.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import type { Dataset, Model } from '../model/ir.js';
 import { k8sName } from '../model/naming.js';
-import { skipped, toYaml, type OutputFile, type Target } from './target.js';
+import { toYaml } from './lang/yaml.js';
+import { skipped, type OutputFile, type Target } from './target.js';
 
 export interface TopicSpec {
   name: string;

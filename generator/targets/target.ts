@@ -2,7 +2,6 @@
  * A target is a pure function from (model, config, templates) to files under generated/<target-id>/.
  * Targets never read files or the clock: templates arrive compiled, and the sink alone touches the disk.
  */
-import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { rawLocation } from '../model/naming.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -24,11 +23,6 @@ export interface OutputFile {
   data?: string;
   /** false: the target wrote the file in its final form, emit does not run prettier on it (the docs' Markdown) */
   format?: false;
-}
-
-/** YAML outputs: serialized from objects, one style everywhere (no wrapping, single quotes where a quote is needed). */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, singleQuote: true });
 }
 
 export const DATA_PLACEHOLDER = '__CONTRACTGEN_DATA__';
