@@ -303,3 +303,28 @@ describe('the rule registry', () => {
     expect(fmt.map((d) => [d.rule, d.severity])).toEqual([['FORMAT_UNCHECKED', 'warning']]);
   });
 });
+
+describe('severities as reported', () => {
+  it('every diagnostic of every hostile and lint fixture has its rule\'s registered severity', () => {
+    const root = fileURLToPath(new URL('fixtures/', import.meta.url));
+    const hostile = readdirSync(join(root, 'hostile'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, 'hostile', e.name));
+    const seen = new Set<string>();
+    const wrong: string[] = [];
+    for (const dir of [...hostile, join(root, 'lint')]) {
+      const contracts = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'contractgen.config.yaml');
+      for (const d of analyze({ cwd: dir, contracts }).diagnostics) {
+        seen.add(d.rule);
+        const registered = isRuleId(d.rule) ? RULES[d.rule].severity : undefined;
+        if (d.severity !== registered) wrong.push(`${d.rule} reported as ${d.severity}, registered ${registered ?? 'nowhere'} (${d.file}:${d.line})`);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    // and the planted ones of this file, which reach the rules the fixtures do not
+    const planted = [
+      lint({ 'a.yaml': contract({ props: ID, schemaExtra: '    customProperties:\n      - {property: contractgen.cassandra.partitionKey, value: [id]}\n' }) }),
+      lint({ 'a.yaml': contract({ props: ID + '      - name: e\n        logicalType: string\n        logicalTypeOptions: {format: hostname}\n' }) }),
+    ].flat();
+    for (const d of planted) if (!isRuleId(d.rule) || d.severity !== RULES[d.rule].severity) wrong.push(`${d.rule} reported as ${d.severity}`);
+    expect(wrong).toEqual([]);
+  });
+});
