@@ -11,6 +11,9 @@ import { breakingDiagnostic, diagnostic, type Diagnostic } from '../generator/di
 import { isRuleId, RULE_LIST, RULES, UNREPORTED_RULES } from '../generator/diagnostics/rules.js';
 import { parseReference } from '../generator/model/build/relationships.js';
 import { parseDuration } from '../generator/model/build/sla.js';
+import { parse as parseYaml } from 'yaml';
+import { EXT, EXTENSIONS, Extensions } from '../generator/model/extensions.js';
+import { cli } from './helpers/cli.js';
 
 function lint(contracts: Record<string, string>, config?: string): Diagnostic[] {
   const dir = mkdtempSync(join(tmpdir(), 'cg-rules-'));
@@ -295,6 +298,12 @@ describe('the rule registry', () => {
     expect(breakingDiagnostic('FIELD_MADE_OPTIONAL', d, 'm')).toMatchObject({ severity: 'warning', category: 'field' });
   });
 
+  it('`contractgen rules` and `breaking --list-rules` list the registries, in order, with their severities', async () => {
+    const cols = (out: string, n: number) => out.trim().split('\n').map((l) => l.split(/\s+/).slice(0, n));
+    expect(cols((await cli(['rules'], root)).stdout, 2)).toEqual(RULE_LIST.map((r) => [r.id, r.severity]));
+    expect(cols((await cli(['breaking', '--list-rules'], root)).stdout, 3)).toEqual(Object.entries(BREAKING_RULES).map(([id, r]) => [id, r.category, r.severity]));
+  });
+
   it('reports each rule at its registered severity, one severity per rule', () => {
     const cass = lint({ 'a.yaml': contract({ props: ID, schemaExtra: '    customProperties:\n      - {property: contractgen.cassandra.partitionKey, value: [id]}\n' }) });
     expect(find(cass, 'CASSANDRA_KEY_IGNORED')).toMatchObject({ severity: 'warning', line: 14, col: 11 });
@@ -326,5 +335,34 @@ describe('severities as reported', () => {
     ].flat();
     for (const d of planted) if (!isRuleId(d.rule) || d.severity !== RULES[d.rule].severity) wrong.push(`${d.rule} reported as ${d.severity}`);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('extension declarations', () => {
+  it('each parses its own example and refuses a value of another type, with the EXT_VALUE message', () => {
+    for (const e of EXTENSIONS) {
+      const example = parseYaml(e.example) as unknown;
+      expect(e.parse(example), `${e.name}: ${e.example}`).toEqual({ ok: true, value: example });
+      const wrong = e.parse(Symbol('not YAML'));
+      expect(wrong.ok, e.name).toBe(false);
+      if (!wrong.ok) expect(wrong.problem, e.name).toMatch(/^(must|class) /);
+    }
+  });
+
+  it('reads back typed values, and only values that parsed', () => {
+    const exts = new Extensions();
+    expect(exts.set(EXT.kafkaTopic, 'cdc.app.users')).toBeUndefined();
+    expect(exts.set(EXT.kafkaPartitions, 0)).toBe('must be an integer from 1 to 10000');
+    expect(exts.set(EXT.cassandraClusteringKey, [{ column: 'at', order: 'DESC' }, { column: 'id' }])).toBeUndefined();
+    expect(exts.get(EXT.kafkaTopic)).toBe('cdc.app.users');
+    expect(exts.has(EXT.kafkaPartitions)).toBe(false);
+    expect(exts.get(EXT.kafkaPartitions)).toBeUndefined();
+    expect(exts.get(EXT.cassandraClusteringKey)).toEqual([{ column: 'at', order: 'DESC' }, { column: 'id' }]);
+  });
+
+  it('declares every extension once, under contractgen.', () => {
+    const names = EXTENSIONS.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^contractgen\.[a-z][A-Za-z.]+$/);
   });
 });

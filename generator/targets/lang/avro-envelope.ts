@@ -10,7 +10,7 @@ import { debeziumTopic } from '../../model/naming.js';
 import { mapType, type AvroSource, type AvroType } from '../../model/types.js';
 
 /** Debezium's `avro` schema-name adjustment: every character outside [A-Za-z0-9_.] becomes `_`, and so does a leading digit of a segment. */
-export function avroAdjust(name: string): string {
+function avroAdjust(name: string): string {
   return name
     .split('.')
     .map((seg) => seg.replace(/[^A-Za-z0-9_]/g, '_').replace(/^([0-9])/, '_$1'))
@@ -33,7 +33,7 @@ function avroDefault(f: Field, t: AvroType): { ok: boolean; value?: unknown } {
 }
 
 /** A column as a field of Debezium's row struct: NOT NULL → T; nullable → ["null", T]; nullable with a DB default → [T, "null"]. */
-export function avroField(f: Field, src: AvroSource): Record<string, unknown> {
+function avroField(f: Field, src: AvroSource): Record<string, unknown> {
   const t = mapType(f.type).avro[src];
   const d = avroDefault(f, t);
   if (f.required) return d.ok ? { name: f.physicalName, type: t, default: d.value } : { name: f.physicalName, type: t };
@@ -50,7 +50,7 @@ const SNAPSHOT_ENUM = {
 };
 
 /** The `source` block per connector (PostgresSourceInfoStructMaker / BinlogSourceInfoStructMaker, 3.6). */
-export function sourceRecord(kind: AvroSource): Record<string, unknown> {
+function sourceRecord(kind: AvroSource): Record<string, unknown> {
   const common = [
     { name: 'version', type: 'string' },
     { name: 'connector', type: 'string' },
