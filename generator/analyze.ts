@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG, resolveConfig, type PlatformConfig } from './config/config.js';
 import { convertDcs, isDcs } from './convert/dcs.js';
-import { cmp, hasErrors, UsageError, type Diagnostic } from './diagnostics.js';
+import { cmp, diagnostic, hasErrors, UsageError, type Diagnostic } from './diagnostics/diagnostic.js';
 import { discover, displayPath, MAX_CONTRACT_BYTES, readLimited } from './load/files.js';
 import { loadYaml, type LoadedYaml } from './load/yaml.js';
-import { buildDatasets } from './model/build.js';
+import { buildDatasets } from './model/build/dataset.js';
 import type { Dataset, Model } from './model/ir.js';
 import { checkRules } from './validate/rules.js';
 import { checkSchema } from './validate/schema-check.js';
@@ -67,7 +67,7 @@ export function loadContract(file: string, text: string): { datasets: Dataset[];
   const { doc, diagnostics } = loadYaml(file, text);
   if (!doc) return { datasets: [], diagnostics };
   if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) {
-    return { datasets: [], diagnostics: [...diagnostics, { file, line: 1, col: 1, severity: 'error', rule: 'FORMAT_UNKNOWN', message: 'not a data contract: expected a mapping with ODCS apiVersion/kind or DCS dataContractSpecification' }] };
+    return { datasets: [], diagnostics: [...diagnostics, diagnostic('FORMAT_UNKNOWN', { file, line: 1, col: 1 }, 'not a data contract: expected a mapping with ODCS apiVersion/kind or DCS dataContractSpecification')] };
   }
   const dcs = isDcs(doc.data);
   const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
@@ -102,7 +102,7 @@ export function analyzeSources(sources: readonly ContractSource[], config: Platf
   const datasets: Dataset[] = [];
   for (const { file, text, size } of sources) {
     if (text === undefined || text.length > MAX_CONTRACT_BYTES) {
-      diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'INPUT_TOO_LARGE', message: `contract is ${size ?? text?.length} bytes; the limit is ${MAX_CONTRACT_BYTES}` });
+      diagnostics.push(diagnostic('INPUT_TOO_LARGE', { file, line: 1, col: 1 }, `contract is ${size ?? text?.length} bytes; the limit is ${MAX_CONTRACT_BYTES}`));
       continue;
     }
     let r: ReturnType<typeof loadContract>;
@@ -111,7 +111,7 @@ export function analyzeSources(sources: readonly ContractSource[], config: Platf
     } catch (e) {
       // a parser or validator recursing past the stack on pathological input is the input's problem, not ours
       if (!(e instanceof RangeError)) throw e;
-      r = { datasets: [], diagnostics: [{ file, line: 1, col: 1, severity: 'error', rule: 'NESTING_TOO_DEEP', message: `contract too deeply nested to process: ${e.message}` }] };
+      r = { datasets: [], diagnostics: [diagnostic('NESTING_TOO_DEEP', { file, line: 1, col: 1 }, `contract too deeply nested to process: ${e.message}`)] };
     }
     diagnostics.push(...r.diagnostics);
     datasets.push(...r.datasets);

@@ -3,7 +3,7 @@
  * consumes; nothing here touches the disk except loading the templates and static files before the targets run.
  */
 import type { Analysis } from './analyze.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { emitInto, sortedMap } from './emit/emit.js';
 import { loadAssets, type TargetAssets } from './emit/templates.js';
 import { TARGETS } from './targets/registry.js';

@@ -1,12 +1,19 @@
 /** Every semantic rule fires on its planted problem, at the offending key, and stays quiet on sound input. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../generator/analyze.js';
-import type { Diagnostic } from '../generator/diagnostics.js';
-import { RULES } from '../generator/validate/rules.js';
-import { parseDuration, parseReference } from '../generator/model/build.js';
+import { BREAKING_RULES, isBreakingRuleId } from '../generator/diagnostics/breaking-rules.js';
+import { breakingDiagnostic, diagnostic, type Diagnostic } from '../generator/diagnostics/diagnostic.js';
+import { isRuleId, RULE_LIST, RULES, UNREPORTED_RULES } from '../generator/diagnostics/rules.js';
+import { parseReference } from '../generator/model/build/relationships.js';
+import { parseDuration } from '../generator/model/build/sla.js';
+import { parse as parseYaml } from 'yaml';
+import { EXT, EXTENSIONS, Extensions } from '../generator/model/extensions.js';
+import { cli } from './helpers/cli.js';
 
 function lint(contracts: Record<string, string>, config?: string): Diagnostic[] {
   const dir = mkdtempSync(join(tmpdir(), 'cg-rules-'));
@@ -188,7 +195,7 @@ describe('semantic rules', () => {
   });
 
   it('lists every rule it can report with a severity', () => {
-    const ids = RULES.map((r) => r.id);
+    const ids = RULE_LIST.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[A-Z][A-Z0-9_]+$/);
   });
@@ -209,5 +216,150 @@ describe('model helpers', () => {
     expect(parseReference('/schema/users/properties/user_id')).toEqual({ dataset: 'users', field: 'user_id', external: false });
     expect(parseReference('other.yaml#/schema/users/properties/user_id')).toEqual({ dataset: 'users', field: 'user_id', external: true });
     expect(parseReference('users')).toBeUndefined();
+  });
+});
+
+/**
+ * The registry is the one source of rule IDs and severities. The generator's own sources are read with the
+ * TypeScript compiler: a string literal in a rule position (typed by the registry's RuleId or BreakingRuleId)
+ * is a use of that rule; no call site may carry a severity of its own.
+ */
+describe('the rule registry', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const files = readdirSync(join(root, 'generator'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(root, 'generator', f).split(sep).join('/'))
+    .sort();
+  const program = ts.createProgram(files, { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, skipLibCheck: true, noEmit: true, types: ['node'] });
+  const checker = program.getTypeChecker();
+  const registered = new Set<string>([...Object.keys(RULES), ...Object.keys(BREAKING_RULES)]);
+  const rel = (f: string) => f.slice(root.length).replace(/^\/+/, '');
+  const inRegistry = (f: string) => /^generator\/diagnostics\//.test(rel(f));
+  /** A contextual type names rules when one of its string-literal members is a registered rule ID. */
+  const isRuleType = (t: ts.Type | undefined): boolean =>
+    t !== undefined && (t.isUnion() ? t.types : [t]).some((m) => m.isStringLiteral() && registered.has(m.value));
+
+  const uses = new Map<string, string[]>();
+  const severitySites: string[] = [];
+  for (const sf of program.getSourceFiles()) {
+    if (!files.includes(sf.fileName) || inRegistry(sf.fileName)) continue;
+    const where = (n: ts.Node) => `${rel(sf.fileName)}:${sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1}`;
+    const visit = (n: ts.Node): void => {
+      if ((ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n)) && isRuleType(checker.getContextualType(n))) {
+        uses.set(n.text, [...(uses.get(n.text) ?? []), where(n)]);
+      }
+      if (ts.isObjectLiteralExpression(n)) {
+        const names = n.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined));
+        const spreads = n.properties.some((p) => ts.isSpreadAssignment(p));
+        // copying a diagnostic's own severity (`severity: c.severity`, a serializer) chooses nothing
+        const copied = n.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'severity' && ts.isPropertyAccessExpression(p.initializer) && p.initializer.name.text === 'severity');
+        if (names.includes('severity') && !copied && (names.includes('rule') || spreads)) severitySites.push(`${where(n)} builds a diagnostic with its own severity`);
+      }
+      if (ts.isParameter(n) && ((ts.isIdentifier(n.name) && n.name.text === 'severity') || (n.type && /\bSeverity\b/.test(n.type.getText(sf))))) {
+        severitySites.push(`${where(n)} takes a severity parameter`);
+      }
+      if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left) && n.left.name.text === 'severity') {
+        severitySites.push(`${where(n)} assigns a severity`);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+  }
+
+  it('sees the rule positions (the walk itself works)', () => {
+    expect(files.length).toBeGreaterThan(40);
+    expect(uses.get('PK_REQUIRED')).toEqual([expect.stringMatching(/^generator\/validate\/rules\.ts:\d+$/)]);
+    expect(uses.get('FIELD_REMOVED')?.[0]).toMatch(/^generator\/breaking\/diff\.ts:/);
+  });
+
+  it('registers every rule ID used anywhere in generator/', () => {
+    const unregistered = [...uses.keys()].filter((id) => !isRuleId(id) && !isBreakingRuleId(id));
+    expect(unregistered).toEqual([]);
+  });
+
+  it('has every registered rule reachable: reported somewhere, or listed with the reason it is not', () => {
+    const unreachable = [...registered].filter((id) => !uses.has(id) && !(id in UNREPORTED_RULES));
+    expect(unreachable).toEqual([]);
+    for (const [id, why] of Object.entries(UNREPORTED_RULES)) {
+      expect(uses.has(id), `${id} is reported now: drop it from UNREPORTED_RULES`).toBe(false);
+      expect(why.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('leaves no call site a way to choose a severity', () => {
+    expect(severitySites).toEqual([]);
+    expect(diagnostic.length).toBe(3);
+    expect(breakingDiagnostic.length).toBe(3);
+    const d = diagnostic('CASSANDRA_KEY_IGNORED', { file: 'a.yaml', line: 1, col: 2 }, 'm');
+    expect(d).toEqual({ file: 'a.yaml', line: 1, col: 2, severity: RULES.CASSANDRA_KEY_IGNORED.severity, rule: 'CASSANDRA_KEY_IGNORED', message: 'm' });
+    expect(breakingDiagnostic('FIELD_MADE_OPTIONAL', d, 'm')).toMatchObject({ severity: 'warning', category: 'field' });
+  });
+
+  it('`contractgen rules` and `breaking --list-rules` list the registries, in order, with their severities', async () => {
+    const cols = (out: string, n: number) => out.trim().split('\n').map((l) => l.split(/\s+/).slice(0, n));
+    expect(cols((await cli(['rules'], root)).stdout, 2)).toEqual(RULE_LIST.map((r) => [r.id, r.severity]));
+    expect(cols((await cli(['breaking', '--list-rules'], root)).stdout, 3)).toEqual(Object.entries(BREAKING_RULES).map(([id, r]) => [id, r.category, r.severity]));
+  });
+
+  it('reports each rule at its registered severity, one severity per rule', () => {
+    const cass = lint({ 'a.yaml': contract({ props: ID, schemaExtra: '    customProperties:\n      - {property: contractgen.cassandra.partitionKey, value: [id]}\n' }) });
+    expect(find(cass, 'CASSANDRA_KEY_IGNORED')).toMatchObject({ severity: 'warning', line: 14, col: 11 });
+    expect(find(cass, 'CASSANDRA_KEY')).toBeUndefined();
+    const fmt = lint({ 'a.yaml': contract({ props: ID + '      - name: e\n        logicalType: string\n        logicalTypeOptions: {format: hostname}\n' }) });
+    expect(fmt.map((d) => [d.rule, d.severity])).toEqual([['FORMAT_UNCHECKED', 'warning']]);
+  });
+});
+
+describe('severities as reported', () => {
+  it('every diagnostic of every hostile and lint fixture has its rule\'s registered severity', () => {
+    const root = fileURLToPath(new URL('fixtures/', import.meta.url));
+    const hostile = readdirSync(join(root, 'hostile'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => join(root, 'hostile', e.name));
+    const seen = new Set<string>();
+    const wrong: string[] = [];
+    for (const dir of [...hostile, join(root, 'lint')]) {
+      const contracts = readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'contractgen.config.yaml');
+      for (const d of analyze({ cwd: dir, contracts }).diagnostics) {
+        seen.add(d.rule);
+        const registered = isRuleId(d.rule) ? RULES[d.rule].severity : undefined;
+        if (d.severity !== registered) wrong.push(`${d.rule} reported as ${d.severity}, registered ${registered ?? 'nowhere'} (${d.file}:${d.line})`);
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+    // and the planted ones of this file, which reach the rules the fixtures do not
+    const planted = [
+      lint({ 'a.yaml': contract({ props: ID, schemaExtra: '    customProperties:\n      - {property: contractgen.cassandra.partitionKey, value: [id]}\n' }) }),
+      lint({ 'a.yaml': contract({ props: ID + '      - name: e\n        logicalType: string\n        logicalTypeOptions: {format: hostname}\n' }) }),
+    ].flat();
+    for (const d of planted) if (!isRuleId(d.rule) || d.severity !== RULES[d.rule].severity) wrong.push(`${d.rule} reported as ${d.severity}`);
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('extension declarations', () => {
+  it('each parses its own example and refuses a value of another type, with the EXT_VALUE message', () => {
+    for (const e of EXTENSIONS) {
+      const example = parseYaml(e.example) as unknown;
+      expect(e.parse(example), `${e.name}: ${e.example}`).toEqual({ ok: true, value: example });
+      const wrong = e.parse(Symbol('not YAML'));
+      expect(wrong.ok, e.name).toBe(false);
+      if (!wrong.ok) expect(wrong.problem, e.name).toMatch(/^(must|class) /);
+    }
+  });
+
+  it('reads back typed values, and only values that parsed', () => {
+    const exts = new Extensions();
+    expect(exts.set(EXT.kafkaTopic, 'cdc.app.users')).toBeUndefined();
+    expect(exts.set(EXT.kafkaPartitions, 0)).toBe('must be an integer from 1 to 10000');
+    expect(exts.set(EXT.cassandraClusteringKey, [{ column: 'at', order: 'DESC' }, { column: 'id' }])).toBeUndefined();
+    expect(exts.get(EXT.kafkaTopic)).toBe('cdc.app.users');
+    expect(exts.has(EXT.kafkaPartitions)).toBe(false);
+    expect(exts.get(EXT.kafkaPartitions)).toBeUndefined();
+    expect(exts.get(EXT.cassandraClusteringKey)).toEqual([{ column: 'at', order: 'DESC' }, { column: 'id' }]);
+  });
+
+  it('declares every extension once, under contractgen.', () => {
+    const names = EXTENSIONS.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^contractgen\.[a-z][A-Za-z.]+$/);
   });
 });

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
 import { cdcTopic } from '../model/naming.js';
-import { relationalSchemas } from '../targets/avro.js';
+import { relationalSchemas } from '../targets/lang/avro-envelope.js';
 
 const require = createRequire(import.meta.url);
 

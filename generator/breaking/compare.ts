@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeSources, loadConfigText, readSources, type Analysis } from '../analyze.js';
 import type { PlatformConfig } from '../config/config.js';
-import { hasErrors, UsageError, type Diagnostic } from '../diagnostics.js';
+import { diagnostic, hasErrors, UsageError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/ir.js';
 import { diffModels, type Change } from './diff.js';
 import { isGitRef, readGitSide } from './git.js';
@@ -64,7 +64,7 @@ export function readOldSide(o: Omit<CompareOptions, 'against'>, against: string)
 export function compareContracts(o: CompareOptions): Comparison {
   if (o.against.length === 0) throw new UsageError('nothing to compare against');
   const olds = o.against.map((a) => readOldSide(o, a));
-  const oldProblems = olds.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, severity: 'warning' as const, message: `(old contracts) ${d.message}` })));
+  const oldProblems = olds.flatMap((s) => s.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnostic('OLD_CONTRACT_INVALID', d, `(old contracts) ${d.rule}: ${d.message}`)));
   const [first, ...history] = olds as [OldSide, ...OldSide[]];
   const now = o.now;
   const changes = diffModels({ model: first.model, config: first.config }, { model: now.model, config: now.config }, { history: history.map((h) => ({ model: h.model, config: h.config })), disabled: now.config.breaking.disabled });

@@ -5,16 +5,15 @@
  * major bump they become info.
  */
 import type { PlatformConfig } from '../config/config.js';
-import type { Diagnostic, Severity } from '../diagnostics.js';
-import { cmp } from '../diagnostics.js';
+import type { BreakingCategory, BreakingRuleId } from '../diagnostics/breaking-rules.js';
+import { allowedBreaking, breakingDiagnostic, cmp, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Constraints, Dataset, Field, LogicalType, Model, SourceRef } from '../model/ir.js';
 import { cdcTopic, majorVersion } from '../model/naming.js';
 import { typeLabel } from '../model/types.js';
 import { avroCompatibility } from './avro-compat.js';
-import { BREAKING_RULE } from './rules.js';
 
 export interface Change extends Diagnostic {
-  category: string;
+  readonly category: BreakingCategory;
   /** the old location, when the thing existed before */
   old?: SourceRef;
   /** the dataset the change belongs to */
@@ -75,9 +74,8 @@ export interface DiffOptions {
 
 export function diffModels(oldSide: Side, newSide: Side, opts: DiffOptions = {}): Change[] {
   const changes: Change[] = [];
-  const add = (rule: string, ds: string, at: SourceRef, message: string, old?: SourceRef, severity?: Severity) => {
-    const r = BREAKING_RULE.get(rule)!;
-    changes.push({ file: at.file, line: at.line, col: at.col, severity: severity ?? r.severity, rule, category: r.category, message, dataset: ds, ...(old ? { old } : {}) });
+  const add = (rule: BreakingRuleId, ds: string, at: SourceRef, message: string, old?: SourceRef) => {
+    changes.push({ ...breakingDiagnostic(rule, at, message), dataset: ds, ...(old ? { old } : {}) });
   };
   const oldBy = new Map(oldSide.model.datasets.map((d) => [d.name, d]));
   const newBy = new Map(newSide.model.datasets.map((d) => [d.name, d]));
@@ -212,19 +210,16 @@ export function diffModels(oldSide: Side, newSide: Side, opts: DiffOptions = {})
     const bumped = majorVersion(n) > majorVersion(o);
     const versionAt = n.contract.versionAt;
     if (bumped) {
-      for (const c of mine) out.push(c.severity === 'error' ? { ...c, severity: 'info', message: `${c.message} (allowed by the major version bump ${o.contract.version} → ${n.contract.version})` } : c);
+      for (const c of mine) out.push(c.severity === 'error' ? allowedBreaking(c, `(allowed by the major version bump ${o.contract.version} → ${n.contract.version})`) : c);
       if (!disabled.has('MAJOR_VERSION_BUMP')) {
-        const r = BREAKING_RULE.get('MAJOR_VERSION_BUMP')!;
-        out.push({ file: versionAt.file, line: versionAt.line, col: versionAt.col, severity: r.severity, rule: r.id, category: r.category, dataset: n.name, old: o.contract.versionAt, message: `contract ${id} ${o.contract.version} → ${n.contract.version}: versioned names apply (topics <topic>.v${majorVersion(n)}, lake tables <name>_v${majorVersion(n)})` });
+        out.push({ ...breakingDiagnostic('MAJOR_VERSION_BUMP', versionAt, `contract ${id} ${o.contract.version} → ${n.contract.version}: versioned names apply (topics <topic>.v${majorVersion(n)}, lake tables <name>_v${majorVersion(n)})`), dataset: n.name, old: o.contract.versionAt });
       }
     } else {
       out.push(...mine);
       if (breaking.length && !disabled.has('VERSION_BUMP_REQUIRED')) {
-        const r = BREAKING_RULE.get('VERSION_BUMP_REQUIRED')!;
-        out.push({ file: versionAt.file, line: versionAt.line, col: versionAt.col, severity: r.severity, rule: r.id, category: r.category, dataset: n.name, old: o.contract.versionAt, message: `contract ${id} has ${breaking.length} breaking change(s) but its version went from ${o.contract.version} to ${n.contract.version}; bump the major version` });
+        out.push({ ...breakingDiagnostic('VERSION_BUMP_REQUIRED', versionAt, `contract ${id} has ${breaking.length} breaking change(s) but its version went from ${o.contract.version} to ${n.contract.version}; bump the major version`), dataset: n.name, old: o.contract.versionAt });
       } else if (mine.length && n.contract.version === o.contract.version && !disabled.has('VERSION_NOT_INCREASED')) {
-        const r = BREAKING_RULE.get('VERSION_NOT_INCREASED')!;
-        out.push({ file: versionAt.file, line: versionAt.line, col: versionAt.col, severity: r.severity, rule: r.id, category: r.category, dataset: n.name, old: o.contract.versionAt, message: `contract ${id} changed but its version is still ${n.contract.version}` });
+        out.push({ ...breakingDiagnostic('VERSION_NOT_INCREASED', versionAt, `contract ${id} changed but its version is still ${n.contract.version}`), dataset: n.name, old: o.contract.versionAt });
       }
     }
   }

@@ -1,5 +1,5 @@
 /** Output of `contractgen breaking` (text, json, github) and `contractgen changelog` (Markdown). */
-import { cmp, formatDiagnostics, type DiagnosticFormat } from '../diagnostics.js';
+import { cmp, formatDiagnostics, type DiagnosticFormat } from '../diagnostics/diagnostic.js';
 import type { Change } from './diff.js';
 
 const loc = (c: { file: string; line: number; col: number }) => `${c.file}:${c.line}:${c.col}`;

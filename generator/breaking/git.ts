@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ContractSource } from '../analyze.js';
-import { cmp, UsageError } from '../diagnostics.js';
+import { cmp, UsageError } from '../diagnostics/diagnostic.js';
 import { CONTRACT_EXTENSIONS, MAX_CONTRACT_BYTES } from '../load/files.js';
 
 function git(cwd: string, args: string[]): string {

@@ -5,7 +5,7 @@
  * command's `--help` and its usage line in `contractgen --help`.
  */
 import { parseArgs } from 'node:util';
-import { UsageError } from '../diagnostics.js';
+import { UsageError } from '../diagnostics/diagnostic.js';
 import type { Io } from './io.js';
 
 export interface BooleanFlag {

@@ -2,7 +2,7 @@
  * What several commands share: the flags that mean the same everywhere, reading the contracts those flags name,
  * and printing diagnostics. Light on purpose (lint loads it): the analysis is imported when it runs.
  */
-import { formatDiagnostics, type Diagnostic, type DiagnosticFormat } from '../diagnostics.js';
+import { formatDiagnostics, type Diagnostic, type DiagnosticFormat } from '../diagnostics/diagnostic.js';
 import type { Analysis } from '../analyze.js';
 import { useColor, type Io } from './io.js';
 

@@ -1,6 +1,6 @@
 /** What `breaking` and `changelog` share: their common flags, and the comparison run from them (breaking/compare.ts). */
 import type { Comparison } from '../breaking/compare.js';
-import { hasErrors, UsageError } from '../diagnostics.js';
+import { hasErrors, UsageError } from '../diagnostics/diagnostic.js';
 import { analyzeFromFlags, configFlag, contractPaths, contractsFlag, formatFlag, report, verboseFlag, type Shown } from './common.js';
 import type { Io } from './io.js';
 

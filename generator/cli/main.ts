@@ -5,7 +5,7 @@
  * 3 internal error. Messages go to stderr; generated content and diffs go to stdout.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../diagnostics.js';
+import { UsageError } from '../diagnostics/diagnostic.js';
 import type { Io } from './io.js';
 import { findCommand, loadCommands } from './registry.js';
 

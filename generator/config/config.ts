@@ -2,11 +2,9 @@
  * Loads and resolves contractgen.config.yaml into a fully-populated PlatformConfig (defaults applied once,
  * here, so targets never guess).
  */
-import type { Diagnostic } from '../diagnostics.js';
+import { isBreakingRuleId } from '../diagnostics/breaking-rules.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedYaml } from '../load/yaml.js';
-import { BREAKING_RULE } from '../breaking/rules.js';
-
-const knownBreakingRules = BREAKING_RULE;
 
 export interface PlatformConfig {
   version: 1;
@@ -98,12 +96,12 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   const td = config.kafka.topicDefaults;
   if (td.minInsyncReplicas > td.replicas) {
     const p = doc.pos(['kafka', 'topicDefaults', 'minInsyncReplicas']);
-    diagnostics.push({ file: doc.file, ...p, severity: 'error', rule: 'CONFIG_VALUE', message: `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})` });
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})`));
   }
   config.breaking.disabled.forEach((id, i) => {
-    if (!knownBreakingRules.has(id)) {
+    if (!isBreakingRuleId(id)) {
       const p = doc.pos(['breaking', 'disabled', i]);
-      diagnostics.push({ file: doc.file, ...p, severity: 'error', rule: 'CONFIG_VALUE', message: `unknown breaking-change rule ${id}; \`contractgen breaking --list-rules\` lists them` });
+      diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `unknown breaking-change rule ${id}; \`contractgen breaking --list-rules\` lists them`));
     }
   });
   return { config, diagnostics };

@@ -5,8 +5,7 @@
  * repository), and checks every path.
  * The same map feeds write, check and print.
  */
-import type { Diagnostic } from '../diagnostics.js';
-import { cmp } from '../diagnostics.js';
+import { cmp, diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { DATA_PLACEHOLDER, type FileKind, type OutputFile } from '../targets/target.js';
 
 export const MANIFEST = '.contractgen-manifest.json';
@@ -85,11 +84,11 @@ export async function emitInto(files: Map<string, string>, diagnostics: Diagnost
   for (const f of outs) {
     const path = `${target}/${f.path}`;
     if (!isSafeRelativePath(path) || f.path === MANIFEST) {
-      diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'OUTPUT_PATH', message: `target ${target} produced an unsafe output path ${JSON.stringify(f.path)}` });
+      diagnostics.push(diagnostic('OUTPUT_PATH', { file: f.sources[0] ?? '.', line: 1, col: 1 }, `target ${target} produced an unsafe output path ${JSON.stringify(f.path)}`));
       continue;
     }
     if (files.has(path)) {
-      diagnostics.push({ file: f.sources[0] ?? '.', line: 1, col: 1, severity: 'error', rule: 'COLLISION', message: `two outputs map to the same file ${path}` });
+      diagnostics.push(diagnostic('COLLISION', { file: f.sources[0] ?? '.', line: 1, col: 1 }, `two outputs map to the same file ${path}`));
       continue;
     }
     let body = f.content;

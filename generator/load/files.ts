@@ -1,7 +1,7 @@
 /** Finds contract files and reads them with a size limit. Paths are reported relative to cwd, with '/'. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { cmp, UsageError } from '../diagnostics.js';
+import { cmp, UsageError } from '../diagnostics/diagnostic.js';
 
 export const CONTRACT_EXTENSIONS = ['.yaml', '.yml', '.json'];
 /** Largest contract file contractgen reads: far above any real contract, far below what hurts. */

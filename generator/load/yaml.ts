@@ -10,7 +10,8 @@
  */
 import jsyaml from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RuleId } from '../diagnostics/rules.js';
 
 export type PathSeg = string | number;
 
@@ -29,7 +30,7 @@ export interface LoadedYaml {
 }
 
 /** The YAML parser's own error codes, mapped to our stable rule IDs. */
-function yamlRule(code: string): string {
+function yamlRule(code: string): RuleId {
   switch (code) {
     case 'DUPLICATE_KEY':
       return 'YAML_DUPLICATE_KEY';
@@ -79,7 +80,7 @@ function tooDeep(source: string): { line: number; col: number; why: string } | u
 
 export function loadYaml(file: string, source: string): { doc?: LoadedYaml; diagnostics: Diagnostic[] } {
   const deep = tooDeep(source);
-  if (deep) return { diagnostics: [{ file, line: deep.line, col: deep.col, severity: 'error', rule: 'NESTING_TOO_DEEP', message: `nesting too deep to read: ${deep.why}` }] };
+  if (deep) return { diagnostics: [diagnostic('NESTING_TOO_DEEP', { file, line: deep.line, col: deep.col }, `nesting too deep to read: ${deep.why}`)] };
   return fastLoad(file, source) ?? referenceLoad(file, source);
 }
 
@@ -102,18 +103,18 @@ export function referenceLoad(file: string, source: string): { doc?: LoadedYaml;
   };
   for (const e of document.errors) {
     const p = at(e.pos[0]);
-    diagnostics.push({ file, ...p, severity: 'error', rule: yamlRule(e.code), message: firstLine(e.message) });
+    diagnostics.push(diagnostic(yamlRule(e.code), { file, ...p }, firstLine(e.message)));
   }
   for (const w of document.warnings) {
     const p = at(w.pos[0]);
-    diagnostics.push({ file, ...p, severity: 'warning', rule: 'YAML_WARNING', message: firstLine(w.message) });
+    diagnostics.push(diagnostic('YAML_WARNING', { file, ...p }, firstLine(w.message)));
   }
   if (document.errors.length > 0) return { diagnostics };
   let data: unknown;
   try {
     data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
-    diagnostics.push({ file, line: 1, col: 1, severity: 'error', rule: 'YAML_ALIAS', message: `alias expansion refused: ${firstLine(String((e as Error).message))}` });
+    diagnostics.push(diagnostic('YAML_ALIAS', { file, line: 1, col: 1 }, `alias expansion refused: ${firstLine(String((e as Error).message))}`));
     return { diagnostics };
   }
   return { doc: makeLocator(file, document, data, at), diagnostics };

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PlatformConfig } from '../config/config.js';
-import { cmp } from '../diagnostics.js';
+import { cmp } from '../diagnostics/diagnostic.js';
 import type { Dataset, SourceKind } from './ir.js';
 import { cdcTopic } from './naming.js';
 

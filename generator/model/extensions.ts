@@ -1,119 +1,193 @@
 /**
  * contractgen's ODCS extensions. ODCS has no slot for Cassandra keys, PII, decimal precision/scale, CDC and
  * Kafka settings, so they travel in the standard's own extension mechanism, `customProperties`, under the
- * `contractgen.` namespace. Every one is declared here with its scope and a value check; an unknown
- * `contractgen.*` property or a bad value is an error. Other namespaces are left alone (other tools' extensions).
+ * `contractgen.` namespace. Every one is declared here, once, with its scope and a typed parser: a value either
+ * parses to the extension's type or gives the problem message of an EXT_VALUE diagnostic, so a read comes back
+ * typed (`exts.get(EXT.kafkaTopic)` is `string | undefined`). An unknown `contractgen.*` property is an error;
+ * other namespaces are left alone (other tools' extensions). docs/reference/extensions.md is generated from here.
  */
 export type ExtScope = 'contract' | 'server' | 'schema' | 'property';
 
-export interface ExtDef {
-  name: string;
-  scope: ExtScope;
-  /** human description, used in README and `contractgen lint --explain` style messages */
-  doc: string;
-  example: string;
-  /** returns an error message, or undefined when the value is fine */
-  check(v: unknown): string | undefined;
+export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
+
+/** A value parser with the human name of the type it accepts (for the reference page). */
+export interface Parser<T> {
+  readonly type: string;
+  parse(v: unknown): Parsed<T>;
+}
+
+export interface ExtDef<T> extends Parser<T> {
+  readonly name: string;
+  readonly scope: ExtScope;
+  /** what it means, for the reference page */
+  readonly doc: string;
+  /** a value as it is written in YAML */
+  readonly example: string;
 }
 
 export const EXT_PREFIX = 'contractgen.';
 
+const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
+const problem = (message: string): Parsed<never> => ({ ok: false, problem: message });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const bool = (v: unknown) => (typeof v === 'boolean' ? undefined : 'must be true or false');
-const intIn = (lo: number, hi: number) => (v: unknown) =>
-  typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? undefined : `must be an integer from ${lo} to ${hi}`;
-const oneOf = (...vals: string[]) => (v: unknown) => (typeof v === 'string' && vals.includes(v) ? undefined : `must be one of: ${vals.join(', ')}`);
-const ident = (v: unknown) => (typeof v === 'string' && /^[a-z_][a-z0-9_]{0,47}$/.test(v) ? undefined : 'must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 48 characters)');
-const columnList = (v: unknown) =>
-  Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string') ? undefined : 'must be a non-empty list of field names';
 
-export const EXTENSIONS: ExtDef[] = [
-  {
-    name: 'contractgen.server.kind',
-    scope: 'server',
-    doc: 'On a `type: custom` server: the source system kind. ODCS has no Cassandra server type.',
-    example: 'cassandra',
-    check: oneOf('cassandra'),
+const bool: Parser<boolean> = { type: 'boolean', parse: (v) => (typeof v === 'boolean' ? ok(v) : problem('must be true or false')) };
+
+const intIn = (lo: number, hi: number): Parser<number> => ({
+  type: `integer, ${lo}–${hi}`,
+  parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? ok(v) : problem(`must be an integer from ${lo} to ${hi}`)),
+});
+
+function oneOf<const V extends string>(...vals: V[]): Parser<V> {
+  const allowed: readonly string[] = vals;
+  const is = (v: unknown): v is V => typeof v === 'string' && allowed.includes(v);
+  return { type: `one of ${vals.map((x) => `\`${x}\``).join(', ')}`, parse: (v) => (is(v) ? ok(v) : problem(`must be one of: ${vals.join(', ')}`)) };
+}
+
+const matching = (type: string, re: RegExp, message: string, extra: (s: string) => boolean = () => true): Parser<string> => ({
+  type,
+  parse: (v) => (typeof v === 'string' && re.test(v) && extra(v) ? ok(v) : problem(message)),
+});
+
+const columnList: Parser<string[]> = {
+  type: 'non-empty list of field names',
+  parse: (v) => {
+    if (!Array.isArray(v) || v.length === 0) return problem('must be a non-empty list of field names');
+    const names: string[] = [];
+    for (const c of v) {
+      if (typeof c !== 'string') return problem('must be a non-empty list of field names');
+      names.push(c);
+    }
+    return ok(names);
   },
-  {
-    name: 'contractgen.source',
-    scope: 'server',
-    doc: 'Marks the server that is the CDC source when a contract lists several database servers.',
-    example: 'true',
-    check: bool,
+};
+
+export interface ClusteringColumn {
+  column: string;
+  order?: 'ASC' | 'DESC';
+}
+
+const clusteringKey: Parser<ClusteringColumn[]> = {
+  type: 'list of `{column, order: ASC|DESC}`',
+  parse: (v) => {
+    const bad = problem('must be a list of {column: <field>, order: ASC|DESC}');
+    if (!Array.isArray(v)) return bad;
+    const out: ClusteringColumn[] = [];
+    for (const c of v) {
+      if (!isObj(c) || typeof c.column !== 'string' || !Object.keys(c).every((k) => k === 'column' || k === 'order')) return bad;
+      if (c.order === undefined) out.push({ column: c.column });
+      else if (c.order === 'ASC' || c.order === 'DESC') out.push({ column: c.column, order: c.order });
+      else return bad;
+    }
+    return ok(out);
   },
-  { name: 'contractgen.cassandra.keyspace', scope: 'server', doc: 'Cassandra keyspace of the dataset.', example: 'mobility', check: ident },
-  {
-    name: 'contractgen.cassandra.replication',
-    scope: 'server',
-    doc: 'Keyspace replication map, as in CQL `CREATE KEYSPACE … WITH replication = {…}`.',
-    example: '{class: NetworkTopologyStrategy, dc1: 3}',
-    check: (v) => {
-      if (!isObj(v)) return 'must be a map such as {class: NetworkTopologyStrategy, dc1: 3}';
-      if (v.class !== 'NetworkTopologyStrategy' && v.class !== 'SimpleStrategy') return 'class must be NetworkTopologyStrategy or SimpleStrategy';
-      for (const [k, n] of Object.entries(v)) {
-        if (k === 'class') continue;
-        if (!/^[A-Za-z0-9_-]+$/.test(k)) return `replication key "${k}" is not a data-center name`;
-        if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 9) return `replication factor for "${k}" must be an integer from 1 to 9`;
+};
+
+export type Replication = Record<string, string | number>;
+
+const replication: Parser<Replication> = {
+  type: 'map: `class` and a replication factor per data center',
+  parse: (v) => {
+    if (!isObj(v)) return problem('must be a map such as {class: NetworkTopologyStrategy, dc1: 3}');
+    if (v.class !== 'NetworkTopologyStrategy' && v.class !== 'SimpleStrategy') return problem('class must be NetworkTopologyStrategy or SimpleStrategy');
+    const out: Replication = {};
+    for (const [k, n] of Object.entries(v)) {
+      if (k === 'class') {
+        out[k] = v.class;
+        continue;
       }
-      if (v.class === 'SimpleStrategy' && typeof v.replication_factor !== 'number') return 'SimpleStrategy needs replication_factor';
-      return undefined;
-    },
+      if (!/^[A-Za-z0-9_-]+$/.test(k)) return problem(`replication key "${k}" is not a data-center name`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 9) return problem(`replication factor for "${k}" must be an integer from 1 to 9`);
+      out[k] = n;
+    }
+    if (v.class === 'SimpleStrategy' && typeof v.replication_factor !== 'number') return problem('SimpleStrategy needs replication_factor');
+    return ok(out);
   },
-  { name: 'contractgen.cassandra.datacenter', scope: 'server', doc: 'Local data center for the Cassandra driver.', example: 'dc1', check: (v) => (typeof v === 'string' && /^[A-Za-z0-9_-]+$/.test(v) ? undefined : 'must be a data-center name') },
-  {
-    name: 'contractgen.cassandra.partitionKey',
-    scope: 'schema',
-    doc: 'Cassandra partition key columns, in order.',
-    example: '[city, requested_date]',
-    check: columnList,
-  },
-  {
-    name: 'contractgen.cassandra.clusteringKey',
-    scope: 'schema',
-    doc: 'Cassandra clustering columns in order, each `{column, order: ASC|DESC}`.',
-    example: '[{column: requested_at, order: DESC}, {column: ride_id, order: ASC}]',
-    check: (v) =>
-      Array.isArray(v) && v.every((c) => isObj(c) && typeof c.column === 'string' && (c.order === undefined || c.order === 'ASC' || c.order === 'DESC') && Object.keys(c).every((k) => k === 'column' || k === 'order'))
-        ? undefined
-        : 'must be a list of {column: <field>, order: ASC|DESC}',
-  },
-  { name: 'contractgen.cdc.enabled', scope: 'schema', doc: 'Capture changes of this dataset with Debezium (default: true when it has a database source).', example: 'true', check: bool },
-  {
-    name: 'contractgen.kafka.topic',
-    scope: 'schema',
-    doc: 'Override of the CDC topic name (default: Debezium\'s `<topic.prefix>.<schema|database|keyspace>.<table>`).',
-    example: 'cdc.app.public.users',
-    check: (v) => (typeof v === 'string' && /^[A-Za-z0-9._-]{1,249}$/.test(v) && v !== '.' && v !== '..' ? undefined : 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)'),
-  },
-  { name: 'contractgen.kafka.partitions', scope: 'schema', doc: 'Partitions of the CDC topic.', example: '12', check: intIn(1, 10000) },
-  { name: 'contractgen.kafka.replicas', scope: 'schema', doc: 'Replication factor of the CDC topic.', example: '3', check: intIn(1, 32) },
-  { name: 'contractgen.kafka.cleanupPolicy', scope: 'schema', doc: '`compact` for keyed entity topics, `delete` for event streams.', example: 'compact', check: oneOf('compact', 'delete') },
-  { name: 'contractgen.kafka.maxMessageBytes', scope: 'schema', doc: 'max.message.bytes of the CDC topic when rows are large.', example: '2097152', check: intIn(1024, 2147483647) },
-  {
-    name: 'contractgen.schemaRegistry.compatibility',
-    scope: 'schema',
-    doc: 'Schema Registry compatibility level of the topic\'s subjects.',
-    example: 'BACKWARD',
-    check: oneOf('BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'),
-  },
-  { name: 'contractgen.pii', scope: 'property', doc: 'The field holds personal data (PII).', example: 'true', check: bool },
-  { name: 'contractgen.decimal.precision', scope: 'property', doc: 'Decimal precision (total digits, 1–38).', example: '10', check: intIn(1, 38) },
-  { name: 'contractgen.decimal.scale', scope: 'property', doc: 'Decimal scale (digits after the point, 0–precision).', example: '2', check: intIn(0, 38) },
-  {
-    name: 'contractgen.default',
-    scope: 'property',
-    doc: 'Column default value in the source database.',
-    example: 'BRL',
-    check: (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? undefined : 'must be a string, number or boolean'),
-  },
-  { name: 'contractgen.cdc.exclude', scope: 'property', doc: 'Leave this column out of CDC events (Debezium column.exclude.list).', example: 'true', check: bool },
-];
+};
 
-export const EXT_BY_NAME = new Map(EXTENSIONS.map((e) => [e.name, e]));
+const scalar: Parser<string | number | boolean> = {
+  type: 'string, number or boolean',
+  parse: (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? ok(v) : problem('must be a string, number or boolean')),
+};
+
+function ext<T>(name: `contractgen.${string}`, scope: ExtScope, parser: Parser<T>, doc: string, example: string): ExtDef<T> {
+  return { name, scope, type: parser.type, parse: parser.parse, doc, example };
+}
+
+/** Every contractgen extension, by the name code reads it with. */
+export const EXT = {
+  serverKind: ext('contractgen.server.kind', 'server', oneOf('cassandra'), 'On a `type: custom` server: the source system kind. ODCS has no Cassandra server type.', 'cassandra'),
+  source: ext('contractgen.source', 'server', bool, 'Marks the server that is the CDC source when a contract lists several database servers.', 'true'),
+  cassandraKeyspace: ext(
+    'contractgen.cassandra.keyspace',
+    'server',
+    matching('lower-case identifier, at most 48 characters', /^[a-z_][a-z0-9_]{0,47}$/, 'must be a lower-case identifier ([a-z_][a-z0-9_]*, at most 48 characters)'),
+    'Cassandra keyspace of the dataset.',
+    'mobility',
+  ),
+  cassandraReplication: ext('contractgen.cassandra.replication', 'server', replication, 'Keyspace replication map, as in CQL `CREATE KEYSPACE … WITH replication = {…}` (default: NetworkTopologyStrategy, datacenter1: 3).', '{class: NetworkTopologyStrategy, dc1: 3}'),
+  cassandraDatacenter: ext('contractgen.cassandra.datacenter', 'server', matching('data-center name', /^[A-Za-z0-9_-]+$/, 'must be a data-center name'), 'Local data center for the Cassandra driver.', 'dc1'),
+  cassandraPartitionKey: ext('contractgen.cassandra.partitionKey', 'schema', columnList, 'Cassandra partition key columns, in order (default: the first primary-key field).', '[city, requested_date]'),
+  cassandraClusteringKey: ext('contractgen.cassandra.clusteringKey', 'schema', clusteringKey, 'Cassandra clustering columns in order, each `{column, order: ASC|DESC}` (default: the other primary-key fields, ascending). Partition and clustering columns together must be exactly the primary key.', '[{column: requested_at, order: DESC}, {column: ride_id, order: ASC}]'),
+  cdcEnabled: ext('contractgen.cdc.enabled', 'schema', bool, 'Capture changes of this dataset with Debezium (default: true when it has a database source).', 'true'),
+  kafkaTopic: ext(
+    'contractgen.kafka.topic',
+    'schema',
+    matching('Kafka topic name', /^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)', (s) => s !== '.' && s !== '..'),
+    "Override of the CDC topic name (default: Debezium's `<topic.prefix>.<schema|database|keyspace>.<table>`).",
+    'cdc.app.public.users',
+  ),
+  kafkaPartitions: ext('contractgen.kafka.partitions', 'schema', intIn(1, 10000), 'Partitions of the CDC topic (default: `kafka.topicDefaults.partitions` in the config).', '12'),
+  kafkaReplicas: ext('contractgen.kafka.replicas', 'schema', intIn(1, 32), 'Replication factor of the CDC topic (default: `kafka.topicDefaults.replicas` in the config).', '3'),
+  kafkaCleanupPolicy: ext('contractgen.kafka.cleanupPolicy', 'schema', oneOf('compact', 'delete'), '`compact` for keyed entity topics, `delete` for event streams.', 'compact'),
+  kafkaMaxMessageBytes: ext('contractgen.kafka.maxMessageBytes', 'schema', intIn(1024, 2147483647), 'max.message.bytes of the CDC topic when rows are large.', '2097152'),
+  schemaRegistryCompatibility: ext(
+    'contractgen.schemaRegistry.compatibility',
+    'schema',
+    oneOf('BACKWARD', 'BACKWARD_TRANSITIVE', 'FORWARD', 'FORWARD_TRANSITIVE', 'FULL', 'FULL_TRANSITIVE', 'NONE'),
+    "Schema Registry compatibility level of the topic's subjects (default: `schemaRegistry.defaultCompatibility` in the config).",
+    'BACKWARD',
+  ),
+  pii: ext('contractgen.pii', 'property', bool, 'The field holds personal data (PII).', 'true'),
+  decimalPrecision: ext('contractgen.decimal.precision', 'property', intIn(1, 38), 'Decimal precision (total digits, 1–38). A `decimal(p,s)` physicalType works too; the two must agree.', '10'),
+  decimalScale: ext('contractgen.decimal.scale', 'property', intIn(0, 38), 'Decimal scale (digits after the point, 0–precision).', '2'),
+  default: ext('contractgen.default', 'property', scalar, 'Column default value in the source database.', 'BRL'),
+  cdcExclude: ext('contractgen.cdc.exclude', 'property', bool, 'Leave this column out of CDC events (Debezium column.exclude.list).', 'true'),
+} as const;
+
+/** The declarations in order, for lookups by name and the reference page. */
+export const EXTENSIONS: ReadonlyArray<ExtDef<unknown>> = Object.values(EXT);
+
+export const EXT_BY_NAME: ReadonlyMap<string, ExtDef<unknown>> = new Map(EXTENSIONS.map((e) => [e.name, e]));
+
+/**
+ * The contractgen extensions set on one object, each already checked against its declaration. Reads are typed
+ * by the declaration: the value is parsed again on the way out, so no cast stands between the YAML and the type.
+ */
+export class Extensions {
+  readonly #raw = new Map<string, unknown>();
+
+  /** Keeps `raw` for `def` when it parses; returns the problem message otherwise. */
+  set(def: ExtDef<unknown>, raw: unknown): string | undefined {
+    const r = def.parse(raw);
+    if (!r.ok) return r.problem;
+    this.#raw.set(def.name, raw);
+    return undefined;
+  }
+
+  has(def: ExtDef<unknown>): boolean {
+    return this.#raw.has(def.name);
+  }
+
+  get<T>(def: ExtDef<T>): T | undefined {
+    if (!this.#raw.has(def.name)) return undefined;
+    const r = def.parse(this.#raw.get(def.name));
+    return r.ok ? r.value : undefined;
+  }
+}
 
 /** Levenshtein distance, for "did you mean" hints. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = dp[0]!;

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PlatformConfig } from '../config/config.js';
-import { UsageError } from '../diagnostics.js';
+import { UsageError } from '../diagnostics/diagnostic.js';
 import type { Dataset } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
 import { mapType } from '../model/types.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config/config.js';
-import { cmp, UsageError } from '../diagnostics.js';
+import { cmp, UsageError } from '../diagnostics/diagnostic.js';
 import type { Model } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
 import { attachData, shownData } from './data.js';

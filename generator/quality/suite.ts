@@ -6,7 +6,7 @@
  * dropped. The `quality` target serializes these suites per GX version (gx.ts); `contractgen test` runs them
  * as they are (duckdb.ts). Nothing here knows a file format.
  */
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field, QualityRule } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
@@ -149,7 +149,7 @@ function ruleExpectations(ds: Dataset, q: QualityRule, out: Expectation[], probl
   const column = f?.physicalName;
   const zero = q.operator?.op === 'mustBe' && q.operator.value === 0;
   const pct = q.unit === 'percent';
-  const fail = (why: string) => problems.push({ file: q.at.file, line: q.at.line, col: q.at.col, severity: 'warning', rule: 'QUALITY_UNTRANSLATED', message: `quality rule ${q.key} has no Great Expectations form: ${why}; it is documentation only` });
+  const fail = (why: string) => problems.push(diagnostic('QUALITY_UNTRANSLATED', q.at, `quality rule ${q.key} has no Great Expectations form: ${why}; it is documentation only`));
   if (q.type === 'library') {
     const b = bounds(q);
     switch (q.metric) {

@@ -10,7 +10,7 @@
  */
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync, writeSync, existsSync, readdirSync, rmdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { cmp } from '../diagnostics.js';
+import { cmp } from '../diagnostics/diagnostic.js';
 import { isSafeRelativePath, MANIFEST, parseManifest } from '../emit/emit.js';
 import type { DriftEntry, DriftReport, Hunk } from './drift.js';
 

@@ -9,8 +9,8 @@
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
-import { datasetHeader } from './sql-common.js';
-import { pyString } from './spark.js';
+import { datasetHeader } from './lang/comments.js';
+import { pyString } from './lang/python.js';
 import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 /** Cron for a frequency SLA (`15m`, `1h`, `1d` …); hourly when the contract gives none. */

@@ -2,7 +2,7 @@
 import { quoteCql, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
-import { columnComment, datasetHeader, lineComment, tableComment } from './sql-common.js';
+import { columnComment, datasetHeader, lineComment, tableComment } from './lang/comments.js';
 import { bySource, skipped, type Target } from './target.js';
 
 /** A CQL map literal: {'class': 'NetworkTopologyStrategy', 'dc1': 3}. Values are quoted strings or numbers. */

@@ -14,19 +14,16 @@
  * decimal.handling.mode=string so decimals stay exact; the avro target emits JSON Schemas for those topics.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { toProperties } from '../emit/properties.js';
 import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
 import { debeziumTopic } from '../model/naming.js';
 import { quotePg, mysqlString } from '../model/names.js';
-import { skipped, toYaml, type OutputFile, type Target, type TargetContext } from './target.js';
+import { secretRef } from './lang/connect.js';
+import { toProperties } from './lang/properties.js';
+import { toYaml } from './lang/yaml.js';
+import { skipped, type OutputFile, type Target, type TargetContext } from './target.js';
 
 const AVRO_CONVERTER = 'io.confluent.connect.avro.AvroConverter';
 const JSON_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
-
-/** `${file:<secrets file>:<key>}`: resolved by the Connect worker's FileConfigProvider, never stored here. */
-export function secretRef(config: PlatformConfig, key: string): string {
-  return `\${file:${config.connect.secretsFile}:${key}}`;
-}
 
 function converters(config: PlatformConfig): Record<string, string> {
   return {

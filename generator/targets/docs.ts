@@ -10,7 +10,7 @@
  * here from escaped parts (the SVG) or diagram source built from identifiers only.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { cmp } from '../diagnostics.js';
+import { cmp } from '../diagnostics/diagnostic.js';
 import { subjects } from '../model/cdc.js';
 import type { Dataset, Field, QualityRule, SourceKind } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, rawLocation, s3Url, trinoNames, trustedLocation, ucNames } from '../model/naming.js';

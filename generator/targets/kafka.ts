@@ -4,11 +4,12 @@
  * MySQL schema-history topics and the sync's dead-letter topic.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { cmp } from '../diagnostics.js';
+import { cmp } from '../diagnostics/diagnostic.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import type { Dataset, Model } from '../model/ir.js';
 import { k8sName } from '../model/naming.js';
-import { skipped, toYaml, type OutputFile, type Target } from './target.js';
+import { toYaml } from './lang/yaml.js';
+import { skipped, type OutputFile, type Target } from './target.js';
 
 export interface TopicSpec {
   name: string;

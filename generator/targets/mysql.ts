@@ -3,7 +3,8 @@ import type { Field } from '../model/ir.js';
 import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
-import { columnComment, constraintName, datasetHeader, fieldChecks, inline, sqlDefault, tableComment, type SqlDialect } from './sql-common.js';
+import { columnComment, datasetHeader, inline, tableComment } from './lang/comments.js';
+import { constraintName, fieldChecks, sqlDefault, type SqlDialect } from './lang/sql.js';
 import { bySource, type Target } from './target.js';
 
 export const mysqlDialect: SqlDialect = {

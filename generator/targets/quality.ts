@@ -3,7 +3,7 @@
  * suites themselves are typed values built by quality/suite.ts (the coverage test holds them to every constraint
  * and quality rule); this target only serializes them for the configured GX version.
  */
-import type { Diagnostic } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { serializeSuite } from '../quality/gx.js';
 import { buildSuite } from '../quality/suite.js';
 import type { OutputFile, Target } from './target.js';

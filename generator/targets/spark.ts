@@ -8,27 +8,15 @@
  * another engine too.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { relationalSchemas } from './avro.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
 import { sparkIdent } from '../model/names.js';
 import { mapType, type JsonSchema } from '../model/types.js';
-import { datasetHeader } from './sql-common.js';
+import { relationalSchemas } from './lang/avro-envelope.js';
+import { datasetHeader } from './lang/comments.js';
+import { pyBlock, pyString, sparkString } from './lang/python.js';
 import { withRawLayer, type OutputFile, type Target } from './target.js';
-
-/** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
-export function sparkString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(CONTROL, (c) => `\\u${hex4(c)}`)}'`;
-}
-
-/** C0 controls and DEL: never raw in generated code (CPython refuses NUL in source; editors mangle the rest). */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-const hex4 = (c: string) => c.charCodeAt(0).toString(16).padStart(4, '0');
-
-/** Python: a double-quoted literal (JSON string syntax is valid Python), and text for a """ block. */
-export const pyString = (s: string) => JSON.stringify(s);
-export const pyBlock = (s: string) => s.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"').replace(CONTROL, (c) => `\\u${hex4(c)}`);
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
 function sparkOfJson(j: JsonSchema): string {

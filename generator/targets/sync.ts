@@ -13,8 +13,9 @@
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import type { PlatformConfig } from '../config/config.js';
 import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
-import { secretRef } from './debezium.js';
-import { DATA_PLACEHOLDER, toYaml, type OutputFile, type Target } from './target.js';
+import { secretRef } from './lang/connect.js';
+import { toYaml } from './lang/yaml.js';
+import { DATA_PLACEHOLDER, type OutputFile, type Target } from './target.js';
 
 export interface SyncTopic {
   topic: string;

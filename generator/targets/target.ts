@@ -3,10 +3,9 @@
  * Targets never read files or the clock: templates arrive compiled, static files arrive read, and the sink alone
  * touches the disk.
  */
-import { stringify } from 'yaml';
 import type { PlatformConfig } from '../config/config.js';
 import { rawLocation } from '../model/naming.js';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
 
 export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text' | 'plain' | 'html' | 'css' | 'js';
@@ -25,11 +24,6 @@ export interface OutputFile {
   data?: string;
   /** false: the target wrote the file in its final form, emit does not run prettier on it (the docs' Markdown) */
   format?: false;
-}
-
-/** YAML outputs: serialized from objects, one style everywhere (no wrapping, single quotes where a quote is needed). */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, singleQuote: true });
 }
 
 export const DATA_PLACEHOLDER = '__CONTRACTGEN_DATA__';
@@ -70,7 +64,7 @@ export interface Target {
 
 /** The info diagnostic a target gives when it skips a dataset that lacks what it needs. */
 export function skipped(target: string, ds: Dataset, why: string): Diagnostic {
-  return { file: ds.at.file, line: ds.at.line, col: ds.at.col, severity: 'info', rule: 'TARGET_SKIPPED', message: `${target}: skipped "${ds.name}": ${why}` };
+  return diagnostic('TARGET_SKIPPED', ds.at, `${target}: skipped "${ds.name}": ${why}`);
 }
 
 /** The datasets whose source is `kind`, each with its source; an info diagnostic for every other dataset. */

@@ -10,7 +10,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, trinoNames, trustedLocation } from '../model/naming.js';
 import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
-import { columnComment, datasetHeader } from './sql-common.js';
+import { columnComment, datasetHeader } from './lang/comments.js';
 import { withRawLayer, type OutputFile, type Target, type TargetContext } from './target.js';
 
 /** The table properties contractgen writes, per connector (Trino's Hive and Iceberg docs). */

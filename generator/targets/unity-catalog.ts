@@ -14,7 +14,7 @@ import type { PlatformConfig } from '../config/config.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
 import { mapType } from '../model/types.js';
-import { columnComment } from './sql-common.js';
+import { columnComment } from './lang/comments.js';
 import { DATA_PLACEHOLDER, withRawLayer, type OutputFile, type Target } from './target.js';
 
 type Json = Record<string, unknown>;

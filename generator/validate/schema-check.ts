@@ -5,7 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { RuleId } from '../diagnostics/rules.js';
 import type { LoadedYaml, PathSeg } from '../load/yaml.js';
 import { odcsSchema } from './schemas/odcs.js';
 import { dcsSchema } from './schemas/dcs.js';
@@ -111,7 +112,7 @@ export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml): Diag
     if (e.keyword === 'if' || inBranch(e)) continue;
     const path = parsePointer(e.instancePath);
     const value = getAt(doc.data, path);
-    const d = (rule: string, message: string, at = doc.pos(path)) => out.push({ file: doc.file, ...at, severity: 'error', rule, message });
+    const d = (rule: RuleId, message: string, at = doc.pos(path)) => out.push(diagnostic(rule, { file: doc.file, ...at }, message));
     switch (e.keyword) {
       case 'additionalProperties':
       case 'unevaluatedProperties': {

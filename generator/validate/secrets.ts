@@ -3,7 +3,7 @@
  * or a secret manager), never written into a contract or the config, because everything here is committed and
  * copied into generated artifacts.
  */
-import type { Diagnostic } from '../diagnostics.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedYaml, PathSeg } from '../load/yaml.js';
 
 const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth[_-]?key|pwd)$/i;
@@ -21,7 +21,7 @@ const VALUE_PATTERNS: Array<[RegExp, string]> = [
 export function scanSecrets(doc: LoadedYaml): Diagnostic[] {
   const out: Diagnostic[] = [];
   const flag = (path: PathSeg[], what: string) => {
-    out.push({ file: doc.file, ...doc.pos(path), severity: 'error', rule: 'SECRET_LITERAL', message: `${what}; reference it as \${env:NAME} or \${file:/path:key} instead of writing it here` });
+    out.push(diagnostic('SECRET_LITERAL', { file: doc.file, ...doc.pos(path) }, `${what}; reference it as \${env:NAME} or \${file:/path:key} instead of writing it here`));
   };
   const walk = (v: unknown, path: PathSeg[], depth: number) => {
     if (depth > 200) return;

@@ -19,9 +19,9 @@ for the *_TRANSITIVE levels. --list-rules lists the rules.`,
   ],
   async run({ flags }, io) {
     if (flags['list-rules']) {
-      const { BREAKING_RULES } = await import('../../breaking/rules.js');
-      const w = Math.max(...BREAKING_RULES.map((r) => r.id.length));
-      io.stdout(BREAKING_RULES.map((r) => `${r.id.padEnd(w)}  ${r.category.padEnd(15)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
+      const { BREAKING_RULE_LIST } = await import('../../diagnostics/breaking-rules.js');
+      const w = Math.max(...BREAKING_RULE_LIST.map((r) => r.id.length));
+      io.stdout(BREAKING_RULE_LIST.map((r) => `${r.id.padEnd(w)}  ${r.category.padEnd(15)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
       return 0;
     }
     const c = await compareFromFlags('breaking', io, flags);

@@ -1,7 +1,7 @@
 /** `contractgen changelog`: the `breaking` comparison as a Markdown changelog. */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../../diagnostics.js';
+import { UsageError } from '../../diagnostics/diagnostic.js';
 import { defineCommand } from '../command.js';
 import { againstFlag, compareFlags, compareFromFlags } from '../compare.js';
 

@@ -1,7 +1,7 @@
 /** `contractgen convert`: a DCS contract in its ODCS v3.1.0 form. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrors, UsageError } from '../../diagnostics.js';
+import { hasErrors, UsageError } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
 import { formatFlag, report, verboseFlag } from '../common.js';

@@ -1,7 +1,7 @@
 /** `contractgen generate` (and `npx generate`): every artifact, written all or nothing, checked, or printed. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cmp, hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics.js';
+import { cmp, hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
 import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';

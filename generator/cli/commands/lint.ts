@@ -1,5 +1,5 @@
 /** `contractgen lint`: validate contracts without generating. The pre-commit path: it loads nothing heavy. */
-import { hasErrors, summary } from '../../diagnostics.js';
+import { hasErrors, summary } from '../../diagnostics/diagnostic.js';
 import { defineCommand } from '../command.js';
 import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';
 

@@ -8,9 +8,9 @@ export const rules = defineCommand({
   flags: {},
   examples: [['contractgen rules', 'list them']],
   async run(_args, io) {
-    const { RULES } = await import('../../validate/rules.js');
-    const w = Math.max(...RULES.map((r) => r.id.length));
-    io.stdout(RULES.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
+    const { RULE_LIST } = await import('../../diagnostics/rules.js');
+    const w = Math.max(...RULE_LIST.map((r) => r.id.length));
+    io.stdout(RULE_LIST.map((r) => `${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.summary}\n`).join(''));
     return 0;
   },
 });

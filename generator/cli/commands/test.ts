@@ -2,7 +2,7 @@
  * `contractgen test`: the quality suites run on real data with embedded DuckDB (quality/run.ts). DuckDB is a
  * native module: it is loaded only when the command runs.
  */
-import { hasErrors } from '../../diagnostics.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { defineCommand } from '../command.js';
 import { analyzeFromFlags, configFlag, contractsFlag, report } from '../common.js';
 import { useColor } from '../io.js';

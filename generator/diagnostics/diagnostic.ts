@@ -1,16 +1,40 @@
 /**
  * Diagnostics are data (buf's FileAnnotation): a position, a stable rule ID, a severity and a message.
- * Every stage returns them; the CLI sorts, dedupes and prints them in one of three formats.
+ * Every stage returns them; the CLI sorts, dedupes and prints them in one of three formats. A diagnostic is
+ * made by `diagnostic(rule, at, message)`, which takes the severity from the rule registry.
  */
-export type Severity = 'error' | 'warning' | 'info';
+import { ALLOWED_BREAKING_SEVERITY, BREAKING_RULES, type BreakingCategory, type BreakingRuleId } from './breaking-rules.js';
+import { RULES, type RuleId, type Severity } from './rules.js';
 
-export interface Diagnostic {
-  file: string;
-  line: number;
-  col: number;
-  severity: Severity;
-  rule: string;
-  message: string;
+export type { Severity } from './rules.js';
+
+/** Where a diagnostic points: a file and a 1-based line and column. */
+export interface Position {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+export interface Diagnostic extends Position {
+  readonly severity: Severity;
+  readonly rule: RuleId | BreakingRuleId;
+  readonly message: string;
+}
+
+/** The one way to make a diagnostic: its severity is the registry's for the rule. */
+export function diagnostic(rule: RuleId, at: Position, message: string): Diagnostic {
+  return { file: at.file, line: at.line, col: at.col, severity: RULES[rule].severity, rule, message };
+}
+
+/** A breaking-change diagnostic (`contractgen breaking`): the severity and category are the registry's. */
+export function breakingDiagnostic(rule: BreakingRuleId, at: Position, message: string): Diagnostic & { readonly category: BreakingCategory } {
+  const r = BREAKING_RULES[rule];
+  return { file: at.file, line: at.line, col: at.col, severity: r.severity, rule, category: r.category, message };
+}
+
+/** A breaking change that a major version bump allows: the registry's ALLOWED_BREAKING_SEVERITY, a note appended. */
+export function allowedBreaking<T extends Diagnostic>(change: T, note: string): T {
+  return { ...change, severity: ALLOWED_BREAKING_SEVERITY, message: `${change.message} ${note}` };
 }
 
 export type DiagnosticFormat = 'text' | 'json' | 'github';

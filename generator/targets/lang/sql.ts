@@ -1,12 +1,11 @@
 /**
  * What the relational DDL targets (postgres, mysql) share: the translation of contract constraints into CHECK
- * expressions, comments and defaults, parameterised by a small dialect. One place decides what a contract
- * constraint means in SQL.
+ * expressions and defaults, parameterised by a small dialect. One place decides what a contract constraint
+ * means in SQL.
  */
 import { createHash } from 'node:crypto';
-import type { Dataset, Field } from '../model/ir.js';
-import { FORMAT_PATTERNS } from '../model/formats.js';
-import { mapType } from '../model/types.js';
+import type { Field } from '../../model/ir.js';
+import { FORMAT_PATTERNS } from '../../model/formats.js';
 
 export interface SqlDialect {
   name: 'postgres' | 'mysql';
@@ -77,44 +76,4 @@ export function sqlDefault(d: SqlDialect, f: Field): string | undefined {
   // MySQL accepts no literal DEFAULT on TEXT/BLOB/JSON columns, only an expression default (8.0.13+).
   const col = d.column(f);
   return d.name === 'mysql' && /^(text|longblob|json)$/.test(col) ? `(${d.string(v)})` : d.string(v);
-}
-
-/** Column comment text: the description, with PII and classification made visible to database users. */
-export function columnComment(f: Field): string | undefined {
-  const tags: string[] = [];
-  if (f.pii) tags.push('PII');
-  if (f.classification) tags.push(`classification: ${f.classification}`);
-  const text = f.description?.trim();
-  if (!text && !tags.length) return undefined;
-  return [tags.length ? `[${tags.join('; ')}]` : '', text ?? ''].filter(Boolean).join(' ');
-}
-
-export function tableComment(ds: Dataset): string | undefined {
-  const text = ds.description?.trim();
-  const owner = ds.owner.team ? ` Owner: ${ds.owner.team}.` : '';
-  return text || owner ? `${text ?? ''}${owner}`.trim() : undefined;
-}
-
-
-export function typeOf(target: 'postgres' | 'mysql' | 'cql', f: Field): string {
-  return mapType(f.type)[target];
-}
-
-/** `-- text` comment lines, each line of the text prefixed, control characters dropped. */
-export function lineComment(prefix: string, text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/g, '')
-    .split(/\r?\n|\r/)
-    .map((l) => `${prefix} ${l}`.trimEnd())
-    .join('\n');
-}
-
-/** Text safe inside a one-line comment of any output language: no line breaks, no control characters. */
-export function inline(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-}
-
-/** The header fields every per-dataset DDL template shows, made safe for a comment line. */
-export function datasetHeader(ds: Dataset): { dataset: string; contractId: string; version: string; owner: string } {
-  return { dataset: inline(ds.name), contractId: inline(ds.contract.id), version: inline(ds.contract.version), owner: inline(ds.owner.team ?? 'unknown') };
 }

@@ -1,0 +1,116 @@
+/**
+ * ODCS document (schema-valid) → IR datasets. Per-contract extraction problems become diagnostics here;
+ * cross-contract rules run later on the IR (validate/rules.ts).
+ */
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { LoadedYaml } from '../../load/yaml.js';
+import { EXT, type Extensions } from '../extensions.js';
+import type { Dataset } from '../ir.js';
+import { cassandraKey } from './cassandra-key.js';
+import { arr, BuildContext, isObj, strOr, type Obj } from './context.js';
+import { readExtensions } from './extensions.js';
+import { buildFields, ordered } from './fields.js';
+import { buildQuality } from './quality.js';
+import { buildRelationships } from './relationships.js';
+import { buildSla } from './sla.js';
+import { findSource } from './source.js';
+
+export interface BuildInput {
+  doc: LoadedYaml;
+  /** the ODCS object (for DCS input: the converted form) */
+  odcs: Obj;
+  format: 'odcs' | 'dcs';
+}
+
+export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnostics: Diagnostic[] } {
+  const { doc, odcs, format } = input;
+  const ctx = new BuildContext(doc);
+  const apiVersion = String(odcs.apiVersion);
+  if (!/^v3\./.test(apiVersion)) {
+    ctx.report('API_VERSION_UNSUPPORTED', ['apiVersion'], `ODCS ${apiVersion} is not supported; contractgen reads v3.0.x and v3.1.0`);
+    return { datasets: [], diagnostics: ctx.diagnostics };
+  }
+  readExtensions(ctx, odcs, [], 'contract'); // no contractgen extension lives at contract level: this reports any that is put there
+  const source = findSource(ctx, odcs);
+  const sla = buildSla(ctx, odcs);
+  const owner = ownerOf(odcs.team);
+  const description = isObj(odcs.description) ? strOr(odcs.description.purpose) : undefined;
+  const datasets: Dataset[] = [];
+  arr(odcs.schema).forEach((s, i) => {
+    if (!isObj(s) || typeof s.name !== 'string') return;
+    const path = ['schema', i];
+    const ext = readExtensions(ctx, s, path, 'schema');
+    const fields = buildFields(ctx, arr(s.properties), [...path, 'properties'], s.name);
+    const primaryKey = ordered(fields, (f) => f.primaryKey, (f) => f.primaryKeyPosition);
+    const partitionedBy = ordered(fields, (f) => f.partitioned, (f) => f.partitionKeyPosition);
+    const table = strOr(s.physicalName) ?? s.name;
+    const ds: Dataset = {
+      name: s.name,
+      table,
+      ...(typeof s.description === 'string' ? { description: s.description } : description ? { description } : {}),
+      ...(typeof s.businessName === 'string' ? { businessName: s.businessName } : {}),
+      contract: {
+        id: String(odcs.id),
+        ...(typeof odcs.name === 'string' ? { name: odcs.name } : {}),
+        version: String(odcs.version),
+        status: String(odcs.status),
+        ...(typeof odcs.domain === 'string' ? { domain: odcs.domain } : {}),
+        apiVersion,
+        file: doc.file,
+        format,
+        versionAt: ctx.ref(['version']),
+      },
+      owner,
+      ...(source ? { source: { ...source, table } } : {}),
+      fields,
+      primaryKey,
+      partitionedBy,
+      relationships: buildRelationships(ctx, s, path, fields),
+      quality: buildQuality(ctx, s.quality, [...path, 'quality'], s.name),
+      sla,
+      cdc: { enabled: source !== undefined && ext.get(EXT.cdcEnabled) !== false },
+      kafka: kafkaSettings(ext),
+      tags: [...arr(odcs.tags), ...arr(s.tags)].filter((t): t is string => typeof t === 'string'),
+      at: ctx.ref([...path, 'name']),
+    };
+    if (source?.kind === 'cassandra') {
+      const key = cassandraKey(ctx, ds, ext, path);
+      if (key) ds.cassandraKey = key;
+    } else if (ext.has(EXT.cassandraPartitionKey) || ext.has(EXT.cassandraClusteringKey)) {
+      ctx.report('CASSANDRA_KEY_IGNORED', [...path, 'name'], 'Cassandra key properties are ignored: this dataset has no Cassandra source');
+    }
+    datasets.push(ds);
+  });
+  return { datasets, diagnostics: ctx.diagnostics };
+}
+
+/** The owning team: ODCS 3.1's `team: {name, members}` or 3.0's list of members. */
+function ownerOf(team: unknown): Dataset['owner'] {
+  const owner: Dataset['owner'] = { members: [] };
+  const add = (m: unknown) => {
+    if (isObj(m) && typeof m.username === 'string') owner.members.push({ username: m.username, ...(typeof m.name === 'string' ? { name: m.name } : {}), ...(typeof m.role === 'string' ? { role: m.role } : {}) });
+  };
+  if (isObj(team)) {
+    if (typeof team.name === 'string') owner.team = team.name;
+    arr(team.members).forEach(add);
+  } else if (Array.isArray(team)) team.forEach(add);
+  return owner;
+}
+
+/** The per-dataset Kafka and Schema Registry overrides. */
+function kafkaSettings(ext: Extensions): Dataset['kafka'] {
+  const topic = ext.get(EXT.kafkaTopic);
+  const partitions = ext.get(EXT.kafkaPartitions);
+  const replicas = ext.get(EXT.kafkaReplicas);
+  const cleanupPolicy = ext.get(EXT.kafkaCleanupPolicy);
+  const maxMessageBytes = ext.get(EXT.kafkaMaxMessageBytes);
+  const compatibility = ext.get(EXT.schemaRegistryCompatibility);
+  return {
+    ...(topic !== undefined ? { topic } : {}),
+    ...(partitions !== undefined ? { partitions } : {}),
+    ...(replicas !== undefined ? { replicas } : {}),
+    ...(cleanupPolicy !== undefined ? { cleanupPolicy } : {}),
+    ...(maxMessageBytes !== undefined ? { maxMessageBytes } : {}),
+    ...(compatibility !== undefined ? { compatibility } : {}),
+  };
+}
