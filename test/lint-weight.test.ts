@@ -1,15 +1,20 @@
-/** Lint is the pre-commit path: it must not load the heavy modules that only generate and the tests need. */
+/**
+ * What a command loads is what it starts up paying for. Lint is the pre-commit path: it must not load the heavy
+ * modules that only generate and the tests need. Generate loads only the targets it runs, and through them only
+ * what those targets use (ts-morph for sync and unity-catalog, prettier for the TypeScript and Markdown that
+ * targets build, Handlebars for the templated ones); a drift check whose hashes still hold runs no target at all.
+ */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/reference.js';
 
-function modulesLoadedBy(args: string[]): string[] {
+function modulesLoadedBy(args: string[], cwd = ROOT): string[] {
   const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
   const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(ROOT, 'dist/cli/contractgen.js'), ...args], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out },
   });
@@ -18,18 +23,69 @@ function modulesLoadedBy(args: string[]): string[] {
 }
 
 const HEAVY = ['ts-morph', 'typescript', 'prettier', 'handlebars', 'dt-sql-parser', 'libpg-query', '/diff/', 'avsc', 'duckdb', '/targets/', '/emit/', '/sink/'];
+const loaded = (mods: readonly string[], what: string) => mods.filter((m) => m.includes(what));
+const targetsIn = (mods: readonly string[]) =>
+  mods
+    .map((m) => /\/dist\/targets\/([a-z-]+)\.js$/.exec(m)?.[1])
+    .filter((t): t is string => t !== undefined && t !== 'registry' && t !== 'target')
+    .sort();
+
+/** A scratch project with the shipped contracts and config. */
+function project(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cg-weight-'));
+  cpSync(join(ROOT, 'contracts'), join(dir, 'contracts'), { recursive: true });
+  cpSync(join(ROOT, 'contractgen.config.yaml'), join(dir, 'contractgen.config.yaml'));
+  return dir;
+}
 
 describe('lint weight', () => {
   it('loads no heavy module, no target and no sink', () => {
     const mods = modulesLoadedBy(['lint']);
-    expect(mods.some((m) => m.includes('/node_modules/yaml/'))).toBe(true); // the recorder works
+    expect(mods.some((m) => m.includes('/node_modules/js-yaml/'))).toBe(true); // the recorder works
     expect(mods.some((m) => m.includes('/validate/compiled/odcs.cjs'))).toBe(true); // precompiled validator, not Ajv's compiler
-    for (const h of HEAVY) expect(mods.filter((m) => m.includes(h)), h).toEqual([]);
+    for (const h of [...HEAVY, '/node_modules/yaml/', 'ajv/dist/core', 'ajv/dist/compile']) expect(loaded(mods, h), h).toEqual([]);
   });
 
-  it('generate does load the targets and templates (the recorder can see them)', () => {
-    const mods = modulesLoadedBy(['generate', '--check']);
-    expect(mods.some((m) => m.includes('/targets/'))).toBe(true);
-    expect(mods.some((m) => m.includes('handlebars'))).toBe(true);
+  it('loads the reference YAML reader only for a contract the fast reader leaves to it', () => {
+    const dir = project();
+    cpSync(join(ROOT, 'contracts', 'users.odcs.yaml'), join(dir, 'contracts', 'anchored.odcs.yaml'));
+    const text = readFileSync(join(dir, 'contracts', 'anchored.odcs.yaml'), 'utf8');
+    writeFileSync(join(dir, 'contracts', 'anchored.odcs.yaml'), text.replace('id: users', 'id: &id users2').replace(/^name: Users$/m, 'name: *id'));
+    const mods = modulesLoadedBy(['lint', '--format', 'json', 'contracts/anchored.odcs.yaml'], dir);
+    expect(loaded(mods, '/node_modules/yaml/').length).toBeGreaterThan(0);
+  });
+});
+
+describe('generate weight', () => {
+  it('loads every target, Handlebars, prettier and ts-morph when it runs every target', () => {
+    const mods = modulesLoadedBy(['generate', '--print']);
+    expect(targetsIn(mods)).toHaveLength(14);
+    for (const h of ['handlebars', 'prettier', 'ts-morph']) expect(loaded(mods, h).length, h).toBeGreaterThan(0);
+  });
+
+  it('loads one target, and neither ts-morph, prettier nor Handlebars, for --target avro', () => {
+    const mods = modulesLoadedBy(['generate', '--target', 'avro', '--print']);
+    expect(targetsIn(mods)).toEqual(['avro']);
+    for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars']) expect(loaded(mods, h), h).toEqual([]);
+  });
+
+  it('loads Handlebars but not ts-morph for a templated target, and ts-morph but not Handlebars for unity-catalog', () => {
+    const pg = modulesLoadedBy(['generate', '--target', 'postgres', '--print']);
+    expect(targetsIn(pg)).toEqual(['postgres']);
+    expect(loaded(pg, 'handlebars').length).toBeGreaterThan(0);
+    for (const h of ['ts-morph', 'typescript', 'prettier']) expect(loaded(pg, h), h).toEqual([]);
+    const uc = modulesLoadedBy(['generate', '--target', 'unity-catalog', '--print']);
+    expect(targetsIn(uc)).toEqual(['unity-catalog']);
+    expect(loaded(uc, 'ts-morph').length).toBeGreaterThan(0);
+    expect(loaded(uc, 'handlebars')).toEqual([]);
+  });
+
+  it('runs no target, and loads no template engine, formatter or differ, for a drift check whose hashes hold', () => {
+    const dir = project();
+    expect(spawnSync(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), 'generate'], { cwd: dir }).status).toBe(0);
+    const mods = modulesLoadedBy(['generate', '--check'], dir);
+    expect(targetsIn(mods)).toEqual([]);
+    for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars', '/diff/']) expect(loaded(mods, h), h).toEqual([]);
+    expect(targetsIn(modulesLoadedBy(['generate', '--check', '--full'], dir))).toHaveLength(14);
   });
 });
