@@ -7,6 +7,7 @@
 import { ALLOWED_BREAKING_SEVERITY, BREAKING_RULE_LIST } from '../diagnostics/breaking-rules.js';
 import { RULE_LIST, UNREPORTED_RULES } from '../diagnostics/rules.js';
 import { EXTENSIONS, type ExtScope } from '../model/extensions.js';
+import { contractSchemaText } from '../validate/editor-schema.js';
 
 export interface ReferencePage {
   /** path under docs/reference/ */
@@ -92,4 +93,11 @@ export const extensionsPage: ReferencePage = {
     ]),
 };
 
-export const REFERENCE_PAGES: readonly ReferencePage[] = [rulesPage, extensionsPage];
+/** The editors' JSON Schema of a contract (`contractgen schema`), committed so that contracts can point at it. */
+export const contractSchemaFile: ReferencePage = {
+  file: 'contract.schema.json',
+  sources: ['generator/validate/schemas/odcs.ts', 'generator/model/extensions.ts'],
+  render: contractSchemaText,
+};
+
+export const REFERENCE_PAGES: readonly ReferencePage[] = [rulesPage, extensionsPage, contractSchemaFile];
