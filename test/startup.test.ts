@@ -1,0 +1,78 @@
+/**
+ * What makes a cold `contractgen lint` start fast must not change what it finds: the build's validators run with
+ * V8's code cache and give Ajv's verdict; the secret scan's substring pre-tests never skip a value its patterns
+ * would flag. (Times are in BENCHMARKS.md, never asserted here.)
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadYaml, type LoadedYaml } from '../generator/load/yaml.js';
+import { validator } from '../generator/validate/schema-check.js';
+import { scanSecrets } from '../generator/validate/secrets.js';
+import { ROOT } from './helpers/reference.js';
+
+const DIST_COMPILED = join(ROOT, 'dist', 'validate', 'compiled.js');
+
+describe("the build's validators", () => {
+  it('load with their code cache accepted, and give the verdict and errors of the validator Ajv compiles now', async () => {
+    expect(existsSync(DIST_COMPILED), 'npm run build first').toBe(true);
+    const { loadCompiled } = (await import(DIST_COMPILED)) as typeof import('../generator/validate/compiled.js');
+    const docs: LoadedYaml[] = [];
+    for (const dir of ['contracts', 'test/fixtures/lint', 'test/fixtures/hostile']) {
+      for (const f of readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' }).filter((x) => /\.ya?ml$/.test(x))) {
+        const { doc } = loadYaml(f, readFileSync(join(ROOT, dir, f), 'utf8'));
+        if (doc && typeof doc.data === 'object' && doc.data !== null && 'apiVersion' in doc.data) docs.push(doc);
+      }
+    }
+    expect(docs.length).toBeGreaterThan(20);
+    for (const kind of ['odcs', 'dcs', 'config'] as const) {
+      const compiled = loadCompiled(kind)!;
+      expect(compiled.cache, kind).toBe('accepted');
+      if (kind !== 'odcs') continue;
+      const built = compiled.exports as ((d: unknown) => boolean) & { errors?: unknown };
+      const now = validator('odcs', 'runtime');
+      for (const doc of docs) {
+        expect(built(doc.data), doc.file).toBe(now(doc.data));
+        expect(built.errors ?? null, doc.file).toEqual(now.errors ?? null);
+      }
+    }
+  });
+});
+
+describe('the secret scan', () => {
+  const doc = (data: unknown): LoadedYaml => ({ file: 'x.yaml', data, pos: () => ({ line: 1, col: 1 }), keyPos: () => ({ line: 1, col: 1 }) });
+  const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth[_-]?key|pwd)$/i;
+  const PATTERNS = [
+    /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+    /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
+    /\bgh[pousr]_[A-Za-z0-9]{36,}\b/,
+    /\bxox[abprs]-[A-Za-z0-9-]{10,}/,
+    /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:(?!\$\{)[^/\s@]+@/i,
+  ];
+  const pieces = ['ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ab', 'gho_', 'ghs_', 'xoxp-', 'ASIAABCDEFGHIJKLMNOP', 'postgres://app:s3cret@db', '-----BEGIN ', 'RSA ', 'PRIVATE KEY-----', 'AKIA', 'ASIA', 'ABCDEFGHIJKLMNOP', 'ghp_', 'gho_', 'xoxb-', '0123456789abcdefghij', 'https://', 'u:p@h', ':', '@', '/', ' ', 'x', 'Z', '${', 'PaSsWoRd', 'pwd', 'ſ', 'K', 'api_key', 'apiKey', 'Secret', 'TOKEN', 'credential', 'CREDENTIAL', 'auth-key', 'AUTH_KEY', 'passwd', 'PASSWD', 'pass', 'PASS', 'PWD', 'accessKey', 'private-KEY'];
+  const text = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })), { maxLength: 8 }).map((xs) => xs.join(''));
+
+  it('flags a value exactly when one of its patterns matches it', () => {
+    fc.assert(
+      fc.property(text, (v) => {
+        const flagged = scanSecrets(doc({ description: v })).length > 0;
+        expect(flagged, JSON.stringify(v)).toBe(PATTERNS.some((re) => re.test(v)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('flags a literal under a key exactly when the key looks like a credential', () => {
+    fc.assert(
+      fc.property(text, (k) => {
+        const flagged = scanSecrets(doc({ [k]: 'a-literal-value' })).length > 0;
+        expect(flagged, JSON.stringify(k)).toBe(SECRET_KEY.test(k));
+        const cp = scanSecrets(doc({ customProperties: [{ property: k, value: 'a-literal-value' }] })).length > 0;
+        // the property's name is a value too, and scanned as one
+        expect(cp, JSON.stringify(k)).toBe(SECRET_KEY.test(k) || PATTERNS.some((re) => re.test(k)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
