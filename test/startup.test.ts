@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadYaml, type LoadedYaml } from '../generator/load/yaml.js';
+import { loadYaml, MAX_BRACKETS, MAX_INDENT, type LoadedYaml } from '../generator/load/yaml.js';
 import { validator } from '../generator/validate/schema-check.js';
 import { scanSecrets } from '../generator/validate/secrets.js';
 import { ROOT } from './helpers/reference.js';
@@ -76,3 +76,26 @@ describe('the secret scan', () => {
     );
   });
 });
+
+describe('the nesting limits before parsing', () => {
+  const deep = (source: string) => loadYaml('x.yaml', source).diagnostics.find((d) => d.rule === 'NESTING_TOO_DEEP');
+
+  it('stop at the first line indented past the limit, and not before', () => {
+    const line = (n: number, ch = ' ') => `${ch.repeat(n)}- x\n`;
+    expect(deep(`a:\n${line(MAX_INDENT)}`)).toBeUndefined();
+    expect(deep(`a:\n${line(MAX_INDENT - 1, ' ')}`)).toBeUndefined();
+    expect(deep(`a:\n${line(2)}${line(MAX_INDENT + 1)}`)).toMatchObject({ line: 3, col: MAX_INDENT + 1 });
+    expect(deep(`a:\n${' '.repeat(200)}${'\t'.repeat(MAX_INDENT - 199)}- x\n`)).toMatchObject({ line: 2 });
+    // a carriage return is not a line start for the limit
+    expect(deep(`a: b\r${' '.repeat(MAX_INDENT + 1)}c\n`)).toBeUndefined();
+  });
+
+  it('stop at the bracket that opens one level too many, counting only open ones', () => {
+    const nested = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}\n`;
+    expect(deep(nested(MAX_BRACKETS))).toBeUndefined();
+    expect(deep(nested(MAX_BRACKETS + 1))).toMatchObject({ line: 1, col: MAX_BRACKETS + 1 });
+    expect(deep(`${'[a] '.repeat(MAX_BRACKETS * 3)}\n`.replace(/^/, 'k: '))).toBeUndefined(); // many, never deep
+    expect(deep(`k: ${'{'.repeat(MAX_BRACKETS / 2)}${'['.repeat(MAX_BRACKETS / 2 + 1)}`)).toMatchObject({ col: 4 + MAX_BRACKETS });
+  });
+});
+
