@@ -3,6 +3,8 @@
  * modules that only generate and the tests need. Generate loads only the targets it runs, and through them only
  * what those targets use (ts-morph for sync and unity-catalog, prettier for the TypeScript and Markdown that
  * targets build, Handlebars for the templated ones); a drift check whose hashes still hold runs no target at all.
+ * The bins start from the bundled CLI (cli/bundle.ts), where contractgen's own modules are one file: the packages
+ * are seen either way, contractgen's modules with CONTRACTGEN_NO_BUNDLE=1, which starts from the modules.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,12 +13,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/reference.js';
 
-function modulesLoadedBy(args: string[], cwd = ROOT): string[] {
+/** The modules a run loads: from the modules (the default here), or from the bundle as users run it. */
+function modulesLoadedBy(args: string[], cwd = ROOT, start: 'modules' | 'bundle' = 'modules'): string[] {
   const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
   const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(ROOT, 'dist/cli/contractgen.js'), ...args], {
     cwd,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out },
+    env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out, ...(start === 'modules' ? { CONTRACTGEN_NO_BUNDLE: '1' } : {}) },
   });
   expect(r.status, r.stderr).toBe(0);
   return readFileSync(out, 'utf8').split('\n');
@@ -44,6 +47,16 @@ describe('lint weight', () => {
     expect(mods.some((m) => m.includes('/node_modules/js-yaml/'))).toBe(true); // the recorder works
     expect(mods.some((m) => m.endsWith('/dist/validate/compiled.js'))).toBe(true); // the build's validators (test/startup.test.ts), not Ajv's compiler
     for (const h of [...HEAVY, '/node_modules/yaml/', 'ajv/dist/core', 'ajv/dist/compile']) expect(loaded(mods, h), h).toEqual([]);
+  });
+
+  it('from the bundle, reads one file of contractgen and loads no package a lint does not need', () => {
+    const mods = modulesLoadedBy(['lint'], ROOT, 'bundle');
+    expect(mods.filter((m) => m.includes('/dist/') && !m.includes('/node_modules/')).map((m) => m.slice(m.indexOf('/dist/')))).toEqual([
+      '/dist/cli/bundle.js',
+      '/dist/cli/contractgen.js',
+      '/dist/load/commonjs.js',
+    ]);
+    expect(loaded(mods, '/node_modules/').filter((m) => !/\/node_modules\/(ajv|ajv-formats)\//.test(m))).toEqual([]);
   });
 
   it('loads the reference YAML reader only for a contract the fast reader leaves to it', () => {
@@ -82,10 +95,21 @@ describe('generate weight', () => {
 
   it('runs no target, and loads no template engine, formatter or differ, for a drift check whose hashes hold', () => {
     const dir = project();
-    expect(spawnSync(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), 'generate'], { cwd: dir }).status).toBe(0);
+    expect(spawnSync(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), 'generate'], { cwd: dir, env: { PATH: process.env.PATH ?? '', CONTRACTGEN_NO_BUNDLE: '1' } }).status).toBe(0);
     const mods = modulesLoadedBy(['generate', '--check'], dir);
     expect(targetsIn(mods)).toEqual([]);
     for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars', '/diff/']) expect(loaded(mods, h), h).toEqual([]);
     expect(targetsIn(modulesLoadedBy(['generate', '--check', '--full'], dir))).toHaveLength(14);
+  });
+
+  it('from the bundle too: ts-morph and prettier only for the targets that use them, nothing heavy for a check whose hashes hold', () => {
+    const avro = modulesLoadedBy(['generate', '--target', 'avro', '--print'], ROOT, 'bundle');
+    for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars']) expect(loaded(avro, h), h).toEqual([]);
+    const uc = modulesLoadedBy(['generate', '--target', 'unity-catalog', '--print'], ROOT, 'bundle');
+    expect(loaded(uc, 'ts-morph').length).toBeGreaterThan(0);
+    const dir = project();
+    expect(spawnSync(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), 'generate'], { cwd: dir }).status).toBe(0);
+    const check = modulesLoadedBy(['generate', '--check'], dir, 'bundle');
+    for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars', '/diff/', 'avsc']) expect(loaded(check, h), h).toEqual([]);
   });
 });

@@ -3,7 +3,9 @@
  * V8's code cache and give Ajv's verdict; the secret scan's substring pre-tests never skip a value its patterns
  * would flag. (Times are in BENCHMARKS.md, never asserted here.)
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +15,49 @@ import { scanSecrets } from '../generator/validate/secrets.js';
 import { ROOT } from './helpers/reference.js';
 
 const DIST_COMPILED = join(ROOT, 'dist', 'validate', 'compiled.js');
+
+describe('the bundled CLI', () => {
+  const run = (args: string[], cwd: string, start: 'bundle' | 'modules') => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/contractgen.js'), ...args], {
+      cwd,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...(start === 'modules' ? { CONTRACTGEN_NO_BUNDLE: '1' } : {}) },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  it('is built, and starts with its code cache accepted', async () => {
+    const { BUNDLE_FILE } = (await import(join(ROOT, 'dist/cli/bundle.js'))) as typeof import('../generator/cli/bundle.js');
+    const { runCommonJsCached } = (await import(join(ROOT, 'dist/load/commonjs.js'))) as typeof import('../generator/load/commonjs.js');
+    expect(existsSync(BUNDLE_FILE), 'npm run build bundles the CLI').toBe(true);
+    const r = runCommonJsCached(BUNDLE_FILE)!;
+    expect(r.cache).toBe('accepted');
+    expect(typeof (r.exports as { runProcess?: unknown }).runProcess).toBe('function');
+  });
+
+  it('answers every command as the modules do: same output, same messages, same exit code', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-bundle-'));
+    cpSync(join(ROOT, 'contracts'), join(dir, 'contracts'), { recursive: true });
+    cpSync(join(ROOT, 'contractgen.config.yaml'), join(dir, 'contractgen.config.yaml'));
+    cpSync(join(ROOT, 'test/fixtures/lint'), join(dir, 'lint'), { recursive: true });
+    for (const args of [
+      ['--help'],
+      ['--version'],
+      ['lint'],
+      ['lint', 'lint', '--format', 'json'],
+      ['generate', '--print'],
+      ['generate', '--target', 'sync', '--print', '--verbose'],
+      ['generate', '--check', '--out', join(ROOT, 'generated'), '--full'],
+      ['convert', 'lint/five-errors.odcs.yaml'],
+      ['targets'],
+      ['rules'],
+      ['schema'],
+      ['generate', '--bogus'],
+    ]) {
+      expect(run(args, dir, 'bundle'), args.join(' ')).toEqual(run(args, dir, 'modules'));
+    }
+  });
+});
 
 describe("the build's validators", () => {
   it('load with their code cache accepted, and give the verdict and errors of the validator Ajv compiles now', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npx generate [flags]` is `contractgen generate [flags]`.
 import module from 'node:module';
+import { loadCli } from './bundle.js';
 
 // V8's compile cache on disk (Node 22.1+), as in contractgen.ts.
 try {
@@ -8,5 +9,4 @@ try {
 } catch {
   /* no cache: slower, not wrong */
 }
-const { runProcess } = await import('./run.js');
-await runProcess(['generate', ...process.argv.slice(2)]);
+await (await loadCli()).runProcess(['generate', ...process.argv.slice(2)]);
