@@ -185,7 +185,7 @@ describe('contractgen test', () => {
       const cols = Object.keys(row);
       await app.query(`INSERT INTO public.users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((k) => row[k]));
       await app.end();
-      const r = await cli(['test', '--data', `postgresql://postgres@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
+      const r = await cli(['test', '--data', `postgresql://${pg.user}:${pg.password}@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
       expect(r.stdout).not.toContain('FAIL');
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('users: 43 expectations on 1 rows');
