@@ -210,3 +210,18 @@ describe.runIf(odcs31.available)('build-time compiled validators', () => {
     }
   });
 });
+
+describe('reference files (../shared/reference)', () => {
+  it('a missing one skips its tests outside CI and fails them with CI=true', () => {
+    const ci = process.env.CI;
+    try {
+      process.env.CI = 'false';
+      expect(reference('odcs/no-such-file.json').available).toBe(false);
+      process.env.CI = 'true';
+      expect(() => reference('odcs/no-such-file.json')).toThrow(/reference file missing in CI/);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
+    }
+  });
+});
