@@ -82,8 +82,12 @@ describe('Debezium PostgreSQL prerequisites on a real server', () => {
     expect(script).toContain('CREATE ROLE debezium_psql WITH LOGIN REPLICATION PASSWORD');
     const file = join(mkdtempSync(join(tmpdir(), 'cg-prereq-')), 'prerequisites.sql');
     writeFileSync(file, script);
-    const r = spawnSync(psql!, ['-X', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'app_psql', '-v', 'ON_ERROR_STOP=1', '-v', `debezium_password=${PASSWORD}`, '-f', file], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: cluster.password } });
+    const r = spawnSync(psql!, ['-X', '--echo-queries', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'app_psql', '-v', 'ON_ERROR_STOP=1', '-v', `debezium_password=${PASSWORD}`, '-f', file], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: cluster.password } });
     expect(r.status, r.stderr).toBe(0);
+    // psql echoes each statement as it sends it, after interpolation: ours must send the same text
+    const sent = r.stdout.split('\n').filter((l) => l.startsWith('CREATE ROLE'));
+    expect(sent).toEqual(interpolate(script, { debezium_password: PASSWORD }).split('\n').filter((l) => l.startsWith('CREATE ROLE')));
+    expect(sent).toHaveLength(1);
     // the same password our interpolation would have set: the role logs in with it
     const c = await cluster.client('app_psql', 'debezium_psql', PASSWORD);
     await c.end();

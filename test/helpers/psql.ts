@@ -43,9 +43,18 @@ export function interpolate(script: string, vars: Record<string, string>): strin
       if (e < 0) throw new Error('unterminated /* comment');
       copyUntil(e + 2);
     } else if (c === "'" || c === '"') {
+      // in an E'…' string a backslash escapes the next character, a quote included
+      const escapes = c === "'" && /[Ee]/.test(script[i - 1] ?? '') && !/\w/.test(script[i - 2] ?? '');
       let e = i + 1;
       for (;;) {
         const q = script.indexOf(c, e);
+        if (escapes) {
+          const b = script.indexOf('\\', e);
+          if (b >= 0 && (q < 0 || b < q)) {
+            e = b + 2;
+            continue;
+          }
+        }
         if (q < 0) throw new Error(`unterminated ${c === "'" ? 'string literal' : 'quoted identifier'}`);
         if (script[q + 1] === c) e = q + 2;
         else {
