@@ -84,9 +84,10 @@ describe('Debezium PostgreSQL prerequisites on a real server', () => {
     writeFileSync(file, script);
     const r = spawnSync(psql!, ['-X', '--echo-queries', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'app_psql', '-v', 'ON_ERROR_STOP=1', '-v', `debezium_password=${PASSWORD}`, '-f', file], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: cluster.password } });
     expect(r.status, r.stderr).toBe(0);
-    // psql echoes each statement as it sends it, after interpolation: ours must send the same text
-    const sent = r.stdout.split('\n').filter((l) => l.startsWith('CREATE ROLE'));
-    expect(sent).toEqual(interpolate(script, { debezium_password: PASSWORD }).split('\n').filter((l) => l.startsWith('CREATE ROLE')));
+    // psql echoes each statement as it sends it, after interpolation (and prints the command tag, `CREATE ROLE`,
+    // alone on a line after it): ours must send the same text
+    const sent = r.stdout.split('\n').filter((l) => l.startsWith('CREATE ROLE '));
+    expect(sent).toEqual(interpolate(script, { debezium_password: PASSWORD }).split('\n').filter((l) => l.startsWith('CREATE ROLE ')));
     expect(sent).toHaveLength(1);
     // the same password our interpolation would have set: the role logs in with it
     const c = await cluster.client('app_psql', 'debezium_psql', PASSWORD);
