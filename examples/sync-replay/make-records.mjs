@@ -3,8 +3,10 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 
+/** @type {string[]} */
 const lines = [];
 const t0 = Date.UTC(2024, 2, 1, 12, 0);
+/** @type {(seed: string, n: number) => string} */
 const bytes = (seed, n) => createHash('sha256').update(seed).digest().subarray(0, n).toString('base64');
 for (let i = 0; i < 240; i++) {
   const topic = i % 2 ? 'ridehailing.public.users' : 'ridehailing.mobility.rides';

@@ -4,6 +4,7 @@ import { register, createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
 
+/** @type {Set<string>} */
 const seen = new Set();
 const { port1, port2 } = new MessageChannel();
 port1.on('message', (url) => seen.add(url));
@@ -12,5 +13,7 @@ register(new URL('./record-modules-hooks.mjs', import.meta.url), { data: { port:
 const require = createRequire(import.meta.url);
 process.on('exit', () => {
   for (const k of Object.keys(require.cache)) seen.add(k);
-  writeFileSync(process.env.RECORD_MODULES_TO, [...seen].sort().join('\n'));
+  const to = process.env.RECORD_MODULES_TO;
+  if (!to) throw new Error('record-modules.mjs needs RECORD_MODULES_TO');
+  writeFileSync(to, [...seen].sort().join('\n'));
 });
