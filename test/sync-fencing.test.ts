@@ -26,6 +26,13 @@ const facts = {
   s3: JSON.parse(readFileSync(new URL('./facts/s3/conditional-writes.json', import.meta.url), 'utf8')),
 };
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Waits for `p` at most `ms`; says so in `problems` when it did not end. */
+async function within(ms: number, p: Promise<unknown>, what: string, problems: string[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const ended = await Promise.race([p.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  if (!ended) problems.push(`${what} did not end within ${ms} ms`);
+}
 
 // ------------------------------------------------------------------------------------------------ the data
 
@@ -353,10 +360,11 @@ describe('the sync invariant over interleavings of rebalances and S3 faults', ()
           }
           if (!members.some(Boolean)) await start(2);
           const finished = await allCommitted(c, group, 20_000);
-          for (const m of members) if (m) await m.shutdown();
+          const problems: string[] = [];
+          for (const m of members) if (m) await within(15_000, m.shutdown(), `${m.name}'s shutdown`, problems);
           releaseAll();
           await sleep(100); // late uploads land (or are refused)
-          const problems = check(c, s3, group, sc.conditional);
+          problems.push(...check(c, s3, group, sc.conditional));
           if (!finished) problems.push('not everything was committed within 20 s');
           for (const m of all) if (m.error) problems.push(`${m.name} failed: ${(m.error as Error).message}`);
           expect(problems, JSON.stringify({ faults: s3.faults.map((f) => `${f.n}:${f.fault}`), generation: group.generation })).toEqual([]);
