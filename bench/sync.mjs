@@ -1,7 +1,8 @@
 // Sync throughput: records from the Source interface to objects stored on a local S3-compatible server (s3rver,
 // in its own process)
 // through @aws-sdk/client-s3, beside the floor: putting the very same object bytes directly, in the same run.
-// Usage: node bench/sync.mjs [--events N]. Prints a Markdown table; run by `npm run bench`.
+// Usage: node bench/sync.mjs [--events N] [--runtime path/to/runtime.ts]. Prints a Markdown table; run by
+// `npm run bench`. --runtime measures another runtime.ts (an older one, interleaved with this one on a busy machine).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +21,9 @@ const N = argN > 0 ? Number(process.argv[argN + 1]) : 200_000;
 const VALUE = 1024;
 
 const work = mkdtempSync(join(tmpdir(), 'cg-bench-sync-'));
-writeFileSync(join(work, 'runtime.mjs'), ts.transpileModule(readFileSync(join(root, 'generated/sync/runtime.ts'), 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace("from '@aws-sdk/client-s3'", `from '${pathToFileURL(require.resolve('@aws-sdk/client-s3')).href}'`));
+const argR = process.argv.indexOf('--runtime');
+const runtimeFile = argR > 0 ? process.argv[argR + 1] : join(root, 'generated/sync/runtime.ts');
+writeFileSync(join(work, 'runtime.mjs'), ts.transpileModule(readFileSync(runtimeFile, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText.replace("from '@aws-sdk/client-s3'", `from '${pathToFileURL(require.resolve('@aws-sdk/client-s3')).href}'`));
 const runtime = await import(pathToFileURL(join(work, 'runtime.mjs')).href);
 
 // the S3 server in its own process, as MinIO would be: the engine and the server do not share a thread

@@ -143,6 +143,12 @@ describe('the service\'s raw lines and names, against Aiven\'s', () => {
     expect(runtime.isoInstant(1_709_294_400_250)).toBe('2024-03-01T12:00:00.250Z');
     expect(runtime.isoInstant(1_709_294_400_000)).toBe('2024-03-01T12:00:00Z');
     expect(() => runtime.isoInstant(253_402_300_800_000)).toThrow(/9999/);
+    // against the rule, over instants from the year 0 to 9999, whole seconds and not, in and out of order
+    for (let i = 0; i < 5000; i++) {
+      const ms = Math.floor((Math.random() * 2 - 1) * 62_000_000_000_000) + (i % 3 === 0 ? 0 : 1);
+      const whole = i % 5 === 0 ? ms - (((ms % 1000) + 1000) % 1000) : ms;
+      expect(runtime.isoInstant(whole)).toBe(javaIsoInstant(whole));
+    }
     // no timestamp (Kafka's -1): Connect gives null, written as null
     expect(JSON.parse(runtime.encodeRecord({ topic: 't', partition: 0, offset: '1', timestamp: '-1', key: null, value: null, headers: [] })).timestamp).toBeNull();
   });

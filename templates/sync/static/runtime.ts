@@ -126,12 +126,21 @@ function jsonString(s: string): string {
 /** The last millisecond that Java's ISO_INSTANT writes as a four-digit year (9999-12-31T23:59:59.999Z). */
 const MAX_MS = 253_402_300_799_999;
 
+/** The last second formatted by isoInstant, and its text up to the seconds: records of one second share it. */
+let isoSecond = NaN;
+let isoPrefix = '';
+
 /** Java's DateTimeFormatter.ISO_INSTANT of epoch milliseconds: UTC, "Z", the fraction only when not zero. */
 export function isoInstant(ms: number): string {
   if (!Number.isSafeInteger(ms) || ms < -62_167_219_200_000 || ms > MAX_MS)
     throw new Error(`timestamp ${ms} is outside the years 0000-9999`);
-  const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  const fraction = ms - second * 1000;
+  return fraction === 0 ? `${isoPrefix}Z` : `${isoPrefix}.${String(fraction).padStart(3, '0')}Z`;
 }
 
 /**
