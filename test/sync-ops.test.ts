@@ -90,7 +90,9 @@ describe('the operations endpoint during a run', () => {
       if (sum(mid.get('contractgen_sync_records_total')) > 0 && sum(mid.get('contractgen_sync_batch_age_seconds')) > 0) break;
       await sleep(20);
     }
-    for (let i = 0; i < 300 && [0, 1, 2, 3].some((p) => group.committed.get(`${topic}/${p}`) !== '400'); i++) await sleep(20);
+    const done = () => [0, 1, 2, 3].every((p) => group.committed.get(`${topic}/${p}`) === '400');
+    for (let i = 0; i < 1500 && !done(); i++) await sleep(20);
+    expect(done()).toBe(true);
     const [fa, fb] = [await scrape(a.url), await scrape(b.url)];
     const types = Object.fromEntries([...fa].map(([n, f]) => [n, f.type]));
     expect(types).toMatchObject({
