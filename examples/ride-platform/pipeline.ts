@@ -25,7 +25,7 @@ import { cdcTopic, lakeName } from '../../generator/model/naming.js';
 import { generateFiles, selectTargets } from '../../generator/pipeline.js';
 import { runSuite, type Outcome } from '../../generator/quality/duckdb.js';
 import { buildSuite } from '../../generator/quality/suite.js';
-import { SyncEngine, S3Store, decodeRecord, type RawRecord, type Source } from '../../generated/sync/runtime.js';
+import { SyncEngine, S3Store, decodeObject, type RawRecord, type Source } from '../../generated/sync/runtime.js';
 import { startPg } from '../../test/helpers/pg.js';
 import { runScript } from '../../test/helpers/psql.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
@@ -327,7 +327,7 @@ export async function runExample(opts: ExampleOptions): Promise<ExampleResult> {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: rawBucket, Prefix: `${config.naming.rawPrefix}/`, ContinuationToken: token }));
       for (const o of page.Contents ?? []) {
         const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: rawBucket, Key: o.Key! }))).Body!.transformToByteArray());
-        for (const line of body.toString('utf8').split('\n')) if (line) stored.push(decodeRecord(line));
+        stored.push(...decodeObject(o.Key!, body));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -33,8 +33,8 @@ export interface PlatformConfig {
   };
   postgres: { defaultSchema: string };
   quality: { gxVersion: '1.x' | '0.18' };
-  /** the raw-layer sync: the Kafka Connect sink to generate, and the batch limits of both sink and service */
-  sync: { connector: 'aiven' | 'confluent'; maxRecords: number; maxBytes: number; maxAgeMs: number };
+  /** the raw-layer sync: the Kafka Connect sink to generate (Aiven's: the only one that writes the raw layout), and the batch limits of both sink and service */
+  sync: { connector: 'aiven'; maxRecords: number; maxBytes: number; maxAgeMs: number };
   /** `contractgen breaking`: rule IDs switched off */
   breaking: { disabled: string[] };
   debezium: {

@@ -41,7 +41,7 @@ const RAW_COLUMNS: Array<[string, string, string, string, boolean, string]> = [
   ['key', 'string', 'STRING', 'string', true, 'message key, base64 (null for none)'],
   ['value', 'string', 'STRING', 'string', true, 'message value, base64 (null for a tombstone)'],
   ['offset', 'bigint', 'LONG', 'long', false, 'Kafka offset'],
-  ['timestamp', 'bigint', 'LONG', 'long', false, 'Kafka timestamp, epoch milliseconds'],
+  ['timestamp', 'string', 'STRING', 'string', true, 'Kafka timestamp, ISO-8601 UTC (null when the record has none)'],
   ['dt', 'string', 'STRING', 'string', false, 'partition: UTC date of the Kafka timestamp'],
   ['hour', 'string', 'STRING', 'string', false, 'partition: UTC hour of the Kafka timestamp'],
 ];

@@ -67,7 +67,7 @@ export const configSchema: S = {
       }),
       postgres: obj({ defaultSchema: ident }),
       quality: obj({ gxVersion: { enum: ['1.x', '0.18'] } }),
-      sync: obj({ connector: { enum: ['aiven', 'confluent'] }, maxRecords: posInt, maxBytes: posInt, maxAgeMs: posInt }),
+      sync: obj({ connector: { enum: ['aiven'] }, maxRecords: posInt, maxBytes: posInt, maxAgeMs: posInt }),
       breaking: obj({ disabled: { type: 'array', items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, uniqueItems: true } }),
       debezium: obj({
         user: ident,

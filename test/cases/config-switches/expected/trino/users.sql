@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS hive.raw.users (
     "key" varchar COMMENT 'message key, base64 (null for none)',
     "value" varchar COMMENT 'message value, base64 (null for a tombstone)',
     "offset" bigint COMMENT 'Kafka offset',
-    "timestamp" bigint COMMENT 'Kafka timestamp, epoch milliseconds',
+    "timestamp" varchar COMMENT 'Kafka timestamp, ISO-8601 UTC (null when the record has none)',
     dt varchar COMMENT 'partition: UTC date of the Kafka timestamp',
     hour varchar COMMENT 'partition: UTC hour of the Kafka timestamp'
 )

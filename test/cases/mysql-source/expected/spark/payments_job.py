@@ -23,12 +23,13 @@ QUARANTINE_PATH = "s3a://lake-quarantine/trusted/payments/"
 MINIO_ENDPOINT = "http://minio:9000"
 PARTITION_COLUMNS = []
 
-# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions.
+# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions;
+# the timestamp is ISO-8601 UTC text, as Aiven's sink writes it.
 RAW_SCHEMA = StructType([
     StructField("key", StringType(), True),
     StructField("value", StringType(), True),
     StructField("offset", LongType(), False),
-    StructField("timestamp", LongType(), False),
+    StructField("timestamp", StringType(), True),
     StructField("dt", StringType(), False),
     StructField("hour", StringType(), False),
 ])
