@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { analyzeSources } from '../generator/analyze.js';
 import { DEFAULT_CONFIG } from '../generator/config/config.js';
 import { generateFiles, selectTargets } from '../generator/pipeline.js';
@@ -166,6 +167,22 @@ describe('the generated Spark jobs type-check', () => {
       expect([...r.outputs.keys()], r.path).toEqual(['decoded', 'events', 'current_state', 'createDataFrame']);
       expect(Object.keys(r.sql).sort(), r.path).toEqual(['CHECK_SQL', 'CURRENT_SQL', 'FLATTEN_SQL']);
     }
+  });
+
+  it('with a field the CDC stream leaves out (contractgen.cdc.exclude): NULL in the lake, for every source', async () => {
+    const sources = ['contracts/users.odcs.yaml', 'contracts/rides.odcs.yaml', 'examples/mysql-source/contracts/payments.odcs.yaml'].map((file) => {
+      const doc = parse(readFileSync(join(ROOT, file), 'utf8')) as { schema: Array<{ properties: Array<{ name: string; required?: boolean; primaryKey?: boolean; customProperties?: unknown[] }> }> };
+      const field = doc.schema[0]!.properties.find((p) => !p.required && !p.primaryKey)!;
+      field.customProperties = [...(field.customProperties ?? []), { property: 'contractgen.cdc.exclude', value: true }];
+      return { file, text: stringify(doc) };
+    });
+    const r = analyzeSources(sources, DEFAULT_CONFIG);
+    expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    const out = await generateFiles({ model: r.model, config: DEFAULT_CONFIG, diagnostics: r.diagnostics, files: sources.map((s) => s.file), configErrors: false }, selectTargets(['spark']));
+    const jobs = jobsOf(out.files);
+    expect(jobs.length).toBe(3);
+    expect(checkJobs(jobs).flatMap((x) => x.problems)).toEqual([]);
+    expect(jobs.every((j) => /CAST\(NULL AS \w+\) AS /.test(j.content))).toBe(true);
   });
 
   it('set the Spark session config the trusted layer needs, read with Python\'s ast and checked against the SQLConf facts', async () => {

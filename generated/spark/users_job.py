@@ -345,15 +345,17 @@ SELECT
     CASE WHEN e.op = 'd' THEN e.before.state ELSE e.after.state END AS state,
     CASE WHEN e.op = 'd' THEN e.before.user_type ELSE e.after.user_type END AS user_type,
     CASE WHEN e.op = 'd' THEN e.before.status ELSE e.after.status END AS status,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END) AS created_at,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END) AS updated_at
+    TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END AS TIMESTAMP) AS created_at,
+    (CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END IS NOT NULL AND TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END AS TIMESTAMP) IS NULL) AS created_at__bad,
+    TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END AS TIMESTAMP) AS updated_at,
+    (CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END IS NOT NULL AND TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END AS TIMESTAMP) IS NULL) AS updated_at__bad
 FROM decoded
 WHERE e IS NOT NULL
 """
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT user_id, full_name, email, phone, document_number, birth_date, city, state, user_type, status, created_at, updated_at
+SELECT user_id, full_name, email, phone, document_number, birth_date, city, state, user_type, status, created_at, updated_at, created_at__bad, updated_at__bad
 FROM (
   SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn
   FROM events
@@ -398,7 +400,9 @@ SELECT
         CASE WHEN user_type NOT IN ('rider', 'driver', 'both') THEN 'user_type:validValues' END,
         CASE WHEN status IS NULL THEN 'status:required' END,
         CASE WHEN status NOT IN ('active', 'suspended', 'deleted') THEN 'status:validValues' END,
+        CASE WHEN created_at__bad THEN 'created_at:type' END,
         CASE WHEN created_at IS NULL THEN 'created_at:required' END,
+        CASE WHEN updated_at__bad THEN 'updated_at:type' END,
         CASE WHEN updated_at IS NULL THEN 'updated_at:required' END
     ) AS _violations
 FROM current_state
@@ -411,6 +415,8 @@ def spark_session(app_name):
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
         .config("spark.hadoop.fs.s3a.path.style.access", "true")
         .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(MINIO_ENDPOINT.startswith("https")).lower())

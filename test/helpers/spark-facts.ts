@@ -99,7 +99,7 @@ export function expected(spec: string | string[]): Expected {
 }
 
 export function showExpected(e: Expected): string {
-  if ('concrete' in e) return show(e.concrete).toUpperCase();
+  if ('concrete' in e) return show(e.concrete, true);
   if ('abstract' in e) return { '@any': 'ANY', '@numeric': 'NUMERIC', '@integral': 'INTEGRAL', '@decimal': 'DECIMAL', '@anyTimestamp': 'TIMESTAMP or TIMESTAMP_NTZ', '@array': 'ARRAY', '@map': 'MAP', '@struct': 'STRUCT' }[e.abstract] ?? e.abstract;
   if ('collection' in e) return `(${e.collection.map(showExpected).join(' or ')})`;
   return 'a lambda function';
@@ -351,11 +351,11 @@ export function narrows(from: SparkType, to: SparkType): boolean {
 export function castFailure(from: SparkType, to: SparkType, evalMode: 'LEGACY' | 'ANSI' | 'TRY'): string | undefined {
   if (evalMode === 'TRY' || sameType(from, to)) return undefined;
   if (evalMode === 'ANSI') {
-    if (from.kind === 'string' && (isNumeric(to) || isDatetime(to) || to.kind === 'boolean')) return `raises CAST_INVALID_INPUT under ANSI on a string that is not a ${show(to).toUpperCase()}`;
-    if (narrows(from, to)) return `raises an overflow error under ANSI on a value outside ${show(to).toUpperCase()}`;
+    if (from.kind === 'string' && (isNumeric(to) || isDatetime(to) || to.kind === 'boolean')) return `raises CAST_INVALID_INPUT under ANSI on a string that is not a ${show(to, true)}`;
+    if (narrows(from, to)) return `raises an overflow error under ANSI on a value outside ${show(to, true)}`;
     return undefined;
   }
-  if (isIntegral(from) && isIntegral(to) && narrows(from, to)) return `wraps silently on a value outside ${show(to).toUpperCase()} (LEGACY keeps the low bits)`;
+  if (isIntegral(from) && isIntegral(to) && narrows(from, to)) return `wraps silently on a value outside ${show(to, true)} (LEGACY keeps the low bits)`;
   return undefined;
 }
 

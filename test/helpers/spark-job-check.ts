@@ -281,7 +281,7 @@ class JobChecker {
       const c = cols[i]!;
       if (c.unknown) return;
       if (c.name !== f.name) this.problem(line, 1, `createDataFrame: column ${i + 1} of ${label} is ${c.name} but ${schemaName} field ${i + 1} is ${f.name}: rows are matched by position`);
-      if (!rowAccepts(c.type, f.type)) this.problem(line, 1, `createDataFrame: ${label}.${c.name} is ${show(c.type).toUpperCase()} but ${schemaName} declares ${f.name} ${show(f.type).toUpperCase()}; the verifier gets a ${pyClass(c.type)} (createdataframe.json)`);
+      if (!rowAccepts(c.type, f.type)) this.problem(line, 1, `createDataFrame: ${label}.${c.name} is ${show(c.type, true)} but ${schemaName} declares ${f.name} ${show(f.type, true)}; the verifier gets a ${pyClass(c.type)} (createdataframe.json)`);
     });
   }
 
@@ -301,7 +301,7 @@ class JobChecker {
       case 'filter': {
         const cond = this.colOf(args[0], n);
         const typed = cond && this.expr(cond.sql, df.cols, n.line);
-        if (typed && !SparkSqlChecker.isBoolean(typed)) this.problem(n.line, 1, `${method}() needs a BOOLEAN condition, got ${show(typed.type).toUpperCase()}`);
+        if (typed && !SparkSqlChecker.isBoolean(typed)) this.problem(n.line, 1, `${method}() needs a BOOLEAN condition, got ${show(typed.type, true)}`);
         return df;
       }
       case 'select': {
@@ -435,7 +435,7 @@ class JobChecker {
         (args: Typed[]) => {
           const [data, schema] = args;
           const name = schema?.literal?.value;
-          if (data && !data.unknown && data.type.kind !== 'binary') this.problem(line, 1, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: from_avro needs BINARY (${facts.expression.class} is ExpectsInputTypes), got ${show(data.type).toUpperCase()}`);
+          if (data && !data.unknown && data.type.kind !== 'binary') this.problem(line, 1, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: from_avro needs BINARY (${facts.expression.class} is ExpectsInputTypes), got ${show(data.type, true)}`);
           const text = typeof name === 'string' ? this.job.assigns[name] : undefined;
           if (!text || !('const' in text) || typeof text.const !== 'string') return { type: t('void'), unknown: true };
           try {

@@ -86,7 +86,7 @@ class CheckError extends Error {
   }
 }
 
-const TYPE = (x: SparkType) => show(x).toUpperCase();
+const TYPE = (x: SparkType) => show(x, true);
 
 /** The text of an identifier node: backquotes removed and `` unescaped. */
 function identText(n: Node): string {
@@ -483,6 +483,10 @@ export class SparkSqlChecker {
 
   /** Resolves a (dotted) column name: a lambda variable, a column (qualified or not), then struct fields. */
   private columnRef(ids: Node[], at: Node, scope: Scope): Typed {
+    // dt-sql-parser reads a lone TRUE, FALSE or NULL select item as a column name; Spark's grammar tries constants first
+    const lone = ids.length === 1 ? ids[0]!.getText() : '';
+    if (/^(true|false)$/i.test(lone)) return { type: t('boolean'), literal: { value: lone.toLowerCase() === 'true' }, name: lone.toLowerCase() };
+    if (/^null$/i.test(lone)) return { type: t('void'), literal: { value: null }, name: 'NULL' };
     const parts = ids.map(identText);
     const lower = parts.map((p) => p.toLowerCase());
     const lam = scope.lambdas?.get(lower[0]!);
@@ -508,7 +512,7 @@ export class SparkSqlChecker {
     if (base.unknown) return base;
     if (base.type.kind !== 'struct') throw new CheckError(at, `INVALID_EXTRACT_BASE_FIELD_TYPE: .${name} on ${TYPE(base.type)}, which is not a STRUCT`);
     const hits = base.type.fields.filter((f) => f.name.toLowerCase() === name.toLowerCase());
-    if (hits.length === 0) throw new CheckError(at, `FIELD_NOT_FOUND: no field ${name} in ${TYPE(base.type)}`);
+    if (hits.length === 0) throw new CheckError(at, `FIELD_NOT_FOUND: no field ${name} in ${base.name ?? 'the struct'}, whose fields are ${base.type.fields.map((f) => f.name).join(', ')}`);
     if (hits.length > 1) throw new CheckError(at, `AMBIGUOUS_REFERENCE_TO_FIELDS: ${name} matches ${hits.length} fields`);
     return { type: hits[0]!.type, name: hits[0]!.name };
   }

@@ -32,19 +32,23 @@ export const isFractional = (x: SparkType) => x.kind === 'float' || x.kind === '
 export const isDatetime = (x: SparkType) => x.kind === 'date' || x.kind === 'timestamp' || x.kind === 'timestamp_ntz';
 export const isAtomic = (x: SparkType) => x.kind !== 'array' && x.kind !== 'map' && x.kind !== 'struct' && x.kind !== 'void';
 
-/** Spark's DataType.simpleString / catalogString spelling: `decimal(10,2)`, `array<string>`, `struct<a:int>`. */
-export function show(x: SparkType): string {
+/**
+ * Spark's DataType.simpleString / catalogString spelling: `decimal(10,2)`, `array<string>`, `struct<a:int>`; with
+ * `upper`, the type names upper-cased as Spark's error messages print them (field names kept).
+ */
+export function show(x: SparkType, upper = false): string {
+  const u = (s: string) => (upper ? s.toUpperCase() : s);
   switch (x.kind) {
     case 'decimal':
-      return `decimal(${x.precision},${x.scale})`;
+      return u(`decimal(${x.precision},${x.scale})`);
     case 'array':
-      return `array<${show(x.element)}>`;
+      return `${u('array')}<${show(x.element, upper)}>`;
     case 'map':
-      return `map<${show(x.key)},${show(x.value)}>`;
+      return `${u('map')}<${show(x.key, upper)},${show(x.value, upper)}>`;
     case 'struct':
-      return `struct<${x.fields.map((f) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : `\`${f.name.replace(/`/g, '``')}\``}:${show(f.type)}`).join(',')}>`;
+      return `${u('struct')}<${x.fields.map((f) => `${/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.name) ? f.name : `\`${f.name.replace(/`/g, '``')}\``}:${show(f.type, upper)}`).join(',')}>`;
     default:
-      return x.kind;
+      return u(x.kind);
   }
 }
 
