@@ -51,7 +51,7 @@ describe('the Spark facts (test/facts/spark)', () => {
   const files = readdirSync(join(ROOT, 'test/facts/spark')).filter((f) => f.endsWith('.json'));
 
   it('cite, for every fact group, sources listed in the file with repository, version and commit', () => {
-    expect(files.sort()).toEqual(['coercion.json', 'createdataframe.json', 'from-avro.json', 'functions.json', 'sqlconf.json']);
+    expect(files.sort()).toEqual(['build.json', 'coercion.json', 'createdataframe.json', 'from-avro.json', 'functions.json', 'sqlconf.json']);
     for (const f of files) {
       const doc = readFacts<{ sources: Array<{ id: string; repo: string; version: string; commit: string }> } & Record<string, unknown>>(f);
       const ids = new Set(doc.sources.map((s) => s.id));
@@ -202,6 +202,25 @@ describe('the generated Spark jobs type-check', () => {
       expect(session['spark.sql.sources.partitionOverwriteMode']!.toUpperCase(), r.path).toBe('DYNAMIC');
       // epoch conversions, date_format and TIMESTAMP_NTZ casts read the session time zone (the JVM's by default)
       expect(session['spark.sql.session.timeZone'], r.path).toBe('UTC');
+    }
+  });
+});
+
+describe('the spark-submit line of each job', () => {
+  it('names, per supported version, spark-avro for that Scala and Spark, and hadoop-aws at Spark\'s Hadoop (build.json)', async () => {
+    const build = readFacts<{ build: { versions: Record<string, { scalaBinary: string; hadoop: string; sparkAvro: string }> } }>('build.json').build.versions;
+    const jobs = jobsOf((await generateFrom(['contracts'], ROOT, ['spark'])).files);
+    for (const j of jobs) {
+      const avro = j.content.includes('from_avro(');
+      for (const [version, facts] of Object.entries(build)) {
+        const m = new RegExp(`^Spark ${version.replace('.', '\\.')}:\\n\\n {4}spark-submit --packages (\\S+) \\\\$`, 'm').exec(j.content);
+        expect(m, `${j.path} Spark ${version}`).not.toBeNull();
+        const pkgs = m![1]!.split(',');
+        expect(pkgs, `${j.path} Spark ${version}`).toContain(`org.apache.hadoop:hadoop-aws:${facts.hadoop}`);
+        const sparkAvro = pkgs.filter((p) => p.startsWith('org.apache.spark:spark-avro'));
+        expect(sparkAvro.length, j.path).toBe(avro ? 1 : 0);
+        if (avro) expect(sparkAvro[0]!.startsWith(`${facts.sparkAvro}:${version}.`), `${j.path}: ${sparkAvro[0]}`).toBe(true);
+      }
     }
   });
 });

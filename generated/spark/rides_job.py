@@ -6,7 +6,14 @@ by the sync), decodes the Debezium envelopes, keeps the latest state of each key
 constraints, writes the rows that break them to quarantine and the rest as Parquet, partitioned by
 requested_date. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.hadoop:hadoop-aws:3.3.4 \
+        rides_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.hadoop:hadoop-aws:3.4.1 \
         rides_job.py --run-date 2024-03-01
 """
 

@@ -5,7 +5,14 @@ Reads the raw CDC events of topic ridehailing.public.users (JSON lines with base
 by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
 constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4 \
+        users_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1 \
         users_job.py --run-date 2024-03-01
 """
 
