@@ -8,21 +8,24 @@
  * Runs on the repository's contracts, the MySQL example contract, and random contracts of the property test's
  * arbitrary (fewer runs than properties.test.ts: only the spark target is generated).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { analyzeSources } from '../generator/analyze.js';
 import { DEFAULT_CONFIG } from '../generator/config/config.js';
 import { generateFiles, selectTargets } from '../generator/pipeline.js';
+import { DUCKDB_MACROS, pythonSql, sparkToDuckdb } from '../examples/ride-platform/spark-sql.js';
 import { contract, params, RUNS } from './helpers/contract-arbitrary.js';
 import { generateFrom } from './helpers/generate.js';
 import { ROOT } from './helpers/reference.js';
 import { readFacts, type Mode } from './helpers/spark-facts.js';
 import { checkJobs, MODES, type JobReport } from './helpers/spark-job-check.js';
 import { parseSpark, SparkSqlChecker, type Column } from './helpers/spark-sql-check.js';
-import { parseDdl } from './helpers/spark-types.js';
+import { parseDdl, type SparkType } from './helpers/spark-types.js';
 
 const jobsOf = (files: ReadonlyMap<string, string>) => [...files].filter(([p]) => /^spark\/.+_job\.py$/.test(p)).map(([path, content]) => ({ path, content }));
 
@@ -202,6 +205,57 @@ describe('the generated Spark jobs type-check', () => {
       expect(session['spark.sql.sources.partitionOverwriteMode']!.toUpperCase(), r.path).toBe('DYNAMIC');
       // epoch conversions, date_format and TIMESTAMP_NTZ casts read the session time zone (the JVM's by default)
       expect(session['spark.sql.session.timeZone'], r.path).toBe('UTC');
+    }
+  });
+});
+
+describe('a source value that does not convert', () => {
+  /** DuckDB's spelling of a Spark type, for a `decoded` table typed as the checker types the job's view. */
+  const duck = (x: SparkType): string => {
+    if (x.kind === 'struct') return `STRUCT(${x.fields.map((f) => `"${f.name}" ${duck(f.type)}`).join(', ')})`;
+    if (x.kind === 'array') return `${duck(x.element)}[]`;
+    return ({ string: 'VARCHAR', bigint: 'BIGINT', int: 'INTEGER', boolean: 'BOOLEAN', double: 'DOUBLE', float: 'FLOAT' } as Record<string, string>)[x.kind] ?? 'VARCHAR';
+  };
+
+  it('reaches the contract checks as a `type` violation, not NULL alone (the rides job\'s SQL, run on DuckDB)', async () => {
+    const rides = jobsOf((await generateFrom(['contracts'], ROOT, ['spark'])).files).find((j) => j.path === 'spark/rides_job.py')!;
+    const [report] = checkJobs([rides], [SPARK40]);
+    const e = report!.outputs.get('decoded')![0]!.type as Extract<SparkType, { kind: 'struct' }>;
+    const after = e.fields.find((f) => f.name === 'after')!.type as Extract<SparkType, { kind: 'struct' }>;
+    const event = (rideId: string, fare: string) => ({
+      e: {
+        ts_ms: 1,
+        op: 'c',
+        source: { ts_ms: 1, file: 'f', pos: 1 },
+        after: Object.fromEntries(
+          after.fields.map((f) => {
+            const v = (f.type as Extract<SparkType, { kind: 'struct' }>).fields[0]!.type;
+            const value = f.name === 'ride_id' ? rideId : f.name === 'fare_amount' ? fare : v.kind === 'string' ? 'x' : v.kind === 'double' ? 1.5 : 1;
+            return [f.name, { value, deletion_ts: null, set: true }];
+          }),
+        ),
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'cg-spark-bad-'));
+    const file = join(dir, 'decoded.jsonl');
+    writeFileSync(file, [event('a', '10.50'), event('b', '123456789012.5'), event('c', 'not a number')].map((x) => JSON.stringify(x)).join('\n'));
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    try {
+      await con.run(`SET TimeZone = 'UTC'`);
+      for (const m of DUCKDB_MACROS) await con.run(m);
+      await con.run(`CREATE TABLE decoded AS SELECT * FROM read_json('${file}', format = 'newline_delimited', columns = {'e': '${duck(e).replace(/'/g, "''")}'})`);
+      await con.run(`CREATE TABLE events AS ${sparkToDuckdb(pythonSql(rides.content, 'FLATTEN_SQL'))}`);
+      await con.run(`CREATE TABLE current_state AS ${sparkToDuckdb(pythonSql(rides.content, 'CURRENT_SQL'))}`);
+      const rows = (await con.runAndReadAll(`SELECT ride_id, CAST(fare_amount AS VARCHAR) AS fare_amount, _violations FROM (${sparkToDuckdb(pythonSql(rides.content, 'CHECK_SQL'))}) ORDER BY ride_id`)).getRowObjectsJson() as Array<{ ride_id: string; fare_amount: string | null; _violations: string }>;
+      expect(rows.map((r) => [r.ride_id, r.fare_amount, r._violations.split(',').includes('fare_amount:type')])).toEqual([
+        ['a', '10.50', false],
+        ['b', null, true],
+        ['c', null, true],
+      ]);
+    } finally {
+      con.closeSync();
+      db.closeSync();
     }
   });
 });
