@@ -157,6 +157,9 @@ describe('the Spark SQL type checker can fail', () => {
     ]);
     expect(a!.problems.join('\n')).toMatch(/createDataFrame: CHECK_SQL\.birth_date is DATE but ROW_SCHEMA declares birth_date TIMESTAMP; the verifier gets a datetime\.date/);
     expect(b!.problems.join('\n')).toMatch(/createDataFrame: column 1 of CHECK_SQL is full_name but ROW_SCHEMA field 1 is user_id: rows are matched by position/);
+    // the views that carry the trusted columns are checked too, by name
+    expect(a!.problems.join('\n')).toMatch(/view events: birth_date is DATE but ROW_SCHEMA declares birth_date TIMESTAMP/);
+    expect(a!.problems.join('\n')).toMatch(/view current_state: birth_date is DATE but ROW_SCHEMA declares birth_date TIMESTAMP/);
   });
 });
 

@@ -263,6 +263,16 @@ class JobChecker {
         return { k: 'df', cols: [], label: 'createDataFrame' };
       }
       this.rowsInto(data.cols, data.label, schema.type.fields.map((f) => ({ name: f.name, type: f.type })), schema.name, n.line);
+      // every view that carries the trusted row's columns (FLATTEN's events, CURRENT's current_state) has them in
+      // the trusted types already: a difference there is a conversion the job got wrong
+      for (const [view, cols] of this.views) {
+        const byName = new Map(cols.map((c) => [c.name.toLowerCase(), c]));
+        if (!schema.type.fields.every((f) => byName.has(f.name.toLowerCase()))) continue;
+        for (const f of schema.type.fields) {
+          const c = byName.get(f.name.toLowerCase())!;
+          if (!c.unknown && !rowAccepts(c.type, f.type)) this.problem(n.line, 1, `view ${view}: ${c.name} is ${show(c.type, true)} but ${schema.name} declares ${f.name} ${show(f.type, true)}`);
+        }
+      }
       const cols = schema.type.fields.map((f) => ({ name: f.name, type: f.type }));
       this.outputs.set('createDataFrame', cols);
       return { k: 'df', cols, label: `createDataFrame(${schema.name})` };
