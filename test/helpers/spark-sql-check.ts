@@ -339,7 +339,7 @@ export class SparkSqlChecker {
       if (v.unknown || list.some((x) => x.typed.unknown)) return { type: t('boolean'), unknown: true };
       let common: SparkType | undefined = v.type;
       for (const x of list) {
-        const w = common && widerType(common, x.typed.type, this.ctx.mode);
+        const w: ReturnType<typeof widerType> = common && widerType(common, x.typed.type, this.ctx.mode);
         if (w?.promotesString && !x.typed.literal && !v.literal) this.report(x.node, `IN compares ${TYPE(v.type)} with ${TYPE(x.typed.type)}: the STRING is cast, which raises on a bad value under ANSI`);
         common = w?.type;
       }
@@ -540,7 +540,7 @@ export class SparkSqlChecker {
   private common(values: Array<{ typed: Typed; node: Node }>, at: Node, what: string): SparkType {
     let common: SparkType | undefined = t('void');
     for (const v of values) {
-      const w = common && widerType(common, v.typed.type, this.ctx.mode);
+      const w: ReturnType<typeof widerType> = common && widerType(common, v.typed.type, this.ctx.mode);
       if (w?.promotesString && !v.typed.literal) this.report(v.node, `${what} mixes STRING with ${TYPE(common!)}: the STRING is cast, which raises on a bad value under ANSI`);
       common = w?.type;
     }
