@@ -342,22 +342,21 @@ SELECT
     e.source.lsn AS _seq,
     e.source.ts_ms AS _src_ts,
     e.ts_ms AS _ts,
-    CASE WHEN e.op = 'd' THEN e.before.user_id ELSE e.after.user_id END AS user_id,
-    CASE WHEN e.op = 'd' THEN e.before.full_name ELSE e.after.full_name END AS full_name,
-    CASE WHEN e.op = 'd' THEN e.before.email ELSE e.after.email END AS email,
-    CASE WHEN e.op = 'd' THEN e.before.phone ELSE e.after.phone END AS phone,
-    CASE WHEN e.op = 'd' THEN e.before.document_number ELSE e.after.document_number END AS document_number,
-    date_add(DATE '1970-01-01', CASE WHEN e.op = 'd' THEN e.before.birth_date ELSE e.after.birth_date END) AS birth_date,
-    CASE WHEN e.op = 'd' THEN e.before.city ELSE e.after.city END AS city,
-    CASE WHEN e.op = 'd' THEN e.before.state ELSE e.after.state END AS state,
-    CASE WHEN e.op = 'd' THEN e.before.user_type ELSE e.after.user_type END AS user_type,
-    CASE WHEN e.op = 'd' THEN e.before.status ELSE e.after.status END AS status,
-    TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END AS TIMESTAMP) AS created_at,
-    (CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END IS NOT NULL AND TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END AS TIMESTAMP) IS NULL) AS created_at__bad,
-    TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END AS TIMESTAMP) AS updated_at,
-    (CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END IS NOT NULL AND TRY_CAST(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END AS TIMESTAMP) IS NULL) AS updated_at__bad
-FROM decoded
-WHERE e IS NOT NULL
+    _row.user_id AS user_id,
+    _row.full_name AS full_name,
+    _row.email AS email,
+    _row.phone AS phone,
+    _row.document_number AS document_number,
+    date_add(DATE '1970-01-01', _row.birth_date) AS birth_date,
+    _row.city AS city,
+    _row.state AS state,
+    _row.user_type AS user_type,
+    _row.status AS status,
+    TRY_CAST(_row.created_at AS TIMESTAMP) AS created_at,
+    (_row.created_at IS NOT NULL AND TRY_CAST(_row.created_at AS TIMESTAMP) IS NULL) AS created_at__bad,
+    TRY_CAST(_row.updated_at AS TIMESTAMP) AS updated_at,
+    (_row.updated_at IS NOT NULL AND TRY_CAST(_row.updated_at AS TIMESTAMP) IS NULL) AS updated_at__bad
+FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d
 """
 
 # The latest state per key; deleted keys dropped.

@@ -136,11 +136,13 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
     ].join('\n');
   } else {
     const seq = src === 'postgres' ? 'e.source.lsn' : "concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0'))";
-    const raw = (f: Field) => {
-      const c = sparkIdent(f.physicalName);
-      return `CASE WHEN e.op = 'd' THEN e.before.${c} ELSE e.after.${c} END`;
-    };
-    flatten = ['SELECT', indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.flatMap((f) => converted(f, raw(f)))]), 'FROM decoded', 'WHERE e IS NOT NULL'].join('\n');
+    // the row's state: the old row of a delete (its key), the new row otherwise
+    const raw = (f: Field) => `_row.${sparkIdent(f.physicalName)}`;
+    flatten = [
+      'SELECT',
+      indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.flatMap((f) => converted(f, raw(f)))]),
+      "FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d",
+    ].join('\n');
     current = [
       `SELECT ${[...cols, ...badCols].join(', ')}`,
       'FROM (',
