@@ -5,7 +5,14 @@ Reads the raw CDC events of topic cdc.public.drivers (JSON lines with base64 key
 by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
 constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4 \
+        drivers_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1 \
         drivers_job.py --run-date 2024-03-01
 """
 
@@ -312,18 +319,18 @@ SELECT
     e.source.lsn AS _seq,
     e.source.ts_ms AS _src_ts,
     e.ts_ms AS _ts,
-    CASE WHEN e.op = 'd' THEN e.before.driver_id ELSE e.after.driver_id END AS driver_id,
-    CASE WHEN e.op = 'd' THEN e.before.license_class ELSE e.after.license_class END AS license_class,
-    CASE WHEN e.op = 'd' THEN e.before.earnings ELSE e.after.earnings END AS earnings,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.licensed_at ELSE e.after.licensed_at END) AS licensed_at,
-    CASE WHEN e.op = 'd' THEN e.before.name ELSE e.after.name END AS name
-FROM decoded
-WHERE e IS NOT NULL
+    _row.driver_id AS driver_id,
+    _row.license_class AS license_class,
+    _row.earnings AS earnings,
+    TRY_CAST(_row.licensed_at AS TIMESTAMP) AS licensed_at,
+    (_row.licensed_at IS NOT NULL AND TRY_CAST(_row.licensed_at AS TIMESTAMP) IS NULL) AS licensed_at__bad,
+    _row.name AS name
+FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d
 """
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT driver_id, license_class, earnings, licensed_at, name
+SELECT driver_id, license_class, earnings, licensed_at, name, licensed_at__bad
 FROM (
   SELECT *, row_number() OVER (PARTITION BY driver_id ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn
   FROM events
@@ -345,6 +352,7 @@ SELECT
         CASE WHEN license_class IS NULL THEN 'license_class:required' END,
         CASE WHEN license_class NOT IN ('A', 'B', 'D') THEN 'license_class:validValues' END,
         CASE WHEN earnings < 0 THEN 'earnings:range' END,
+        CASE WHEN licensed_at__bad THEN 'licensed_at:type' END,
         CASE WHEN char_length(name) > 120 THEN 'name:length' END
     ) AS _violations
 FROM current_state
@@ -357,6 +365,8 @@ def spark_session(app_name):
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
         .config("spark.hadoop.fs.s3a.path.style.access", "true")
         .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(MINIO_ENDPOINT.startswith("https")).lower())

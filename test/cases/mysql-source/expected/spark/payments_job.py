@@ -5,7 +5,14 @@ Reads the raw CDC events of topic cdc.payments.payments (JSON lines with base64 
 by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
 constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4 \
+        payments_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1 \
         payments_job.py --run-date 2024-03-01
 """
 
@@ -329,22 +336,22 @@ SELECT
     concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0')) AS _seq,
     e.source.ts_ms AS _src_ts,
     e.ts_ms AS _ts,
-    CASE WHEN e.op = 'd' THEN e.before.payment_id ELSE e.after.payment_id END AS payment_id,
-    CASE WHEN e.op = 'd' THEN e.before.ride_id ELSE e.after.ride_id END AS ride_id,
-    CASE WHEN e.op = 'd' THEN e.before.provider_reference ELSE e.after.provider_reference END AS provider_reference,
-    CASE WHEN e.op = 'd' THEN e.before.amount ELSE e.after.amount END AS amount,
-    CASE WHEN e.op = 'd' THEN e.before.currency ELSE e.after.currency END AS currency,
-    CASE WHEN e.op = 'd' THEN e.before.method ELSE e.after.method END AS method,
-    CASE WHEN e.op = 'd' THEN e.before.card_holder ELSE e.after.card_holder END AS card_holder,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END) AS created_at,
-    date_add(DATE '1970-01-01', CASE WHEN e.op = 'd' THEN e.before.settled_on ELSE e.after.settled_on END) AS settled_on
-FROM decoded
-WHERE e IS NOT NULL
+    _row.payment_id AS payment_id,
+    _row.ride_id AS ride_id,
+    _row.provider_reference AS provider_reference,
+    _row.amount AS amount,
+    _row.currency AS currency,
+    _row.method AS method,
+    _row.card_holder AS card_holder,
+    TRY_CAST(_row.created_at AS TIMESTAMP) AS created_at,
+    (_row.created_at IS NOT NULL AND TRY_CAST(_row.created_at AS TIMESTAMP) IS NULL) AS created_at__bad,
+    date_add(DATE '1970-01-01', _row.settled_on) AS settled_on
+FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d
 """
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT payment_id, ride_id, provider_reference, amount, currency, method, card_holder, created_at, settled_on
+SELECT payment_id, ride_id, provider_reference, amount, currency, method, card_holder, created_at, settled_on, created_at__bad
 FROM (
   SELECT *, row_number() OVER (PARTITION BY payment_id ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn
   FROM events
@@ -377,6 +384,7 @@ SELECT
         CASE WHEN NOT (currency RLIKE '^[A-Z]{3}$') THEN 'currency:pattern' END,
         CASE WHEN method IS NULL THEN 'method:required' END,
         CASE WHEN method NOT IN ('card', 'pix', 'cash', 'wallet') THEN 'method:validValues' END,
+        CASE WHEN created_at__bad THEN 'created_at:type' END,
         CASE WHEN created_at IS NULL THEN 'created_at:required' END,
         CASE WHEN settled_on < DATE '2020-01-01' THEN 'settled_on:range' END
     ) AS _violations
@@ -390,6 +398,8 @@ def spark_session(app_name):
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
         .config("spark.hadoop.fs.s3a.path.style.access", "true")
         .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(MINIO_ENDPOINT.startswith("https")).lower())
