@@ -39,10 +39,8 @@ export interface Analysis {
   model: Model;
   config: PlatformConfig;
   diagnostics: Diagnostic[];
-  /** contract files read, display paths (the given ones: not those read only as context) */
+  /** contract files read, display paths: the given ones, not those read only as context (the model holds both) */
   files: string[];
-  /** the datasets of those files (the model also holds those of the context files, if any) */
-  datasets: number;
   /** whether the config file had errors (exit code 2) */
   configErrors: boolean;
 }
@@ -196,7 +194,6 @@ export function analyze(opts: AnalyzeOptions): Analysis {
     config,
     diagnostics: context.size ? diagnostics.filter((d) => !context.has(d.file)) : diagnostics,
     files: sources.map((s) => s.file),
-    datasets: r.model.datasets.filter((ds) => given.has(ds.contract.file)).length,
     configErrors: hasErrors(configDiags),
   };
 }

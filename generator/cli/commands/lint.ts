@@ -28,7 +28,9 @@ no target, template engine or formatter. Exits 1 on any error, 2 on a config err
       if (flags.format === 'text') io.stderr(`contractgen: ${summary(a.diagnostics)} in ${a.files.length} contract file(s)\n`);
       return 1;
     }
-    if (flags.format === 'text') io.stderr(`contractgen: ${a.files.length} contract file(s), ${a.datasets} dataset(s): ${summary(a.diagnostics)}\n`);
+    const given = new Set(a.files);
+    const datasets = a.model.datasets.filter((ds) => given.has(ds.contract.file)).length;
+    if (flags.format === 'text') io.stderr(`contractgen: ${a.files.length} contract file(s), ${datasets} dataset(s): ${summary(a.diagnostics)}\n`);
     return 0;
   },
 });
