@@ -178,3 +178,42 @@ ${o.props ?? '      - name: id\n        logicalType: integer\n        primaryKey
     expect(existsSync(r.out), 'nothing written').toBe(false);
   });
 });
+
+describe('the target checks never fail internally', () => {
+  it('on mutated contracts, modelled as far as they are sound, as lint models them (100 cases)', async () => {
+    const { analyzeSources } = await import('../generator/analyze.js');
+    const { DEFAULT_CONFIG } = await import('../generator/config/config.js');
+    const { checkTargets } = await import('../generator/targets/capabilities.js');
+    const edit = fc.oneof(
+      fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 40 }) }),
+      fc.record({ op: fc.constant('insert' as const), at: fc.nat(), s: fc.constantFrom(':', '- ', '  ', '"', '[', '{', 'null', '~', '1e999', 'yes', '\n', '    primaryKey: true\n', '    unique: true\n', '    logicalType: object\n', '    physicalType: json\n', '    items: {}\n') }),
+      fc.record({ op: fc.constant('swapLines' as const), at: fc.nat(), len: fc.nat() }),
+    );
+    let checked = 0;
+    fc.assert(
+      fc.property(randomContract, fc.array(edit, { minLength: 1, maxLength: 4 }), (c, edits) => {
+        let t = c.yaml;
+        for (const e of edits) {
+          if (e.op === 'delete') {
+            const at = e.at % (t.length + 1);
+            t = t.slice(0, at) + t.slice(at + e.len);
+          } else if (e.op === 'insert') {
+            const at = e.at % (t.length + 1);
+            t = t.slice(0, at) + e.s + t.slice(at);
+          } else {
+            const lines = t.split('\n');
+            const i = e.at % lines.length;
+            const j = e.len % lines.length;
+            [lines[i], lines[j]] = [lines[j]!, lines[i]!];
+            t = lines.join('\n');
+          }
+        }
+        const { model } = analyzeSources([{ file: 'contracts/mutated.odcs.yaml', text: t }], DEFAULT_CONFIG);
+        for (const d of checkTargets(model, DEFAULT_CONFIG)) expect(d.file, t).toBe('contracts/mutated.odcs.yaml');
+        if (model.datasets.length) checked++;
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+    expect(checked, 'some mutants still model a dataset, which the checks then see').toBeGreaterThan(5);
+  }, 300_000);
+});
