@@ -149,24 +149,45 @@ export const DEFAULT_CONTRACTS_DIR = 'contracts';
 /**
  * The contracts directory of each given path, for `context`: the default contracts directory (read
  * recursively) when the path lies inside it; otherwise, for a file, the other contract files beside it (not
- * recursively: a file at the top of a repository must not pull in node_modules). Absolute paths, sorted.
+ * recursively: a file at the top of a repository must not pull in node_modules). Absolute paths, sorted. Context
+ * is a help, not an input: a folder that cannot be listed adds nothing.
  */
 export function contextPaths(cwd: string, given: readonly string[]): string[] {
   const home = resolve(cwd, DEFAULT_CONTRACTS_DIR);
   const out = new Set<string>();
   for (const p of given) {
     const abs = resolve(cwd, p);
-    if (abs.startsWith(home + sep)) {
-      if (existsSync(home) && statSync(home).isDirectory()) for (const f of discover(cwd, [home])) out.add(f);
-      continue;
-    }
-    if (!statSync(abs).isFile()) continue;
-    const dir = dirname(abs);
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      if (e.isFile() && !e.name.startsWith('.') && CONTRACT_EXTENSIONS.some((x) => e.name.endsWith(x))) out.add(join(dir, e.name));
+    try {
+      if (abs.startsWith(home + sep)) {
+        if (existsSync(home) && statSync(home).isDirectory()) for (const f of discover(cwd, [home])) out.add(f);
+        continue;
+      }
+      if (!statSync(abs).isFile()) continue;
+      const dir = dirname(abs);
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        if (e.isFile() && !e.name.startsWith('.') && CONTRACT_EXTENSIONS.some((x) => e.name.endsWith(x))) out.add(join(dir, e.name));
+      }
+    } catch {
+      // unreadable context: lint the given files alone
     }
   }
   return [...out].sort(cmp);
+}
+
+/** The context files' sources; one that cannot be read is left out (it is not one the user asked about). */
+function contextSources(cwd: string, given: readonly string[], known: ReadonlySet<string>): ContractSource[] {
+  const out: ContractSource[] = [];
+  for (const abs of contextPaths(cwd, given)) {
+    const file = displayPath(cwd, abs);
+    if (known.has(file)) continue;
+    try {
+      const { text, tooLarge } = readLimited(abs);
+      out.push({ file, ...(text !== undefined ? { text } : { size: tooLarge }) });
+    } catch {
+      // unreadable: left out
+    }
+  }
+  return out;
 }
 
 export function analyze(opts: AnalyzeOptions): Analysis {
@@ -176,15 +197,7 @@ export function analyze(opts: AnalyzeOptions): Analysis {
     throw new UsageError(`no contracts in ${opts.contracts.join(', ')}: contract files end in ${CONTRACT_EXTENSIONS.join(', ')}`);
   }
   const given = new Set(sources.map((s) => s.file));
-  const extra = opts.context
-    ? contextPaths(opts.cwd, opts.contracts)
-        .map((abs) => ({ abs, file: displayPath(opts.cwd, abs) }))
-        .filter(({ file }) => !given.has(file))
-        .map(({ abs, file }) => {
-          const { text, tooLarge } = readLimited(abs);
-          return { file, ...(text !== undefined ? { text } : { size: tooLarge }) };
-        })
-    : [];
+  const extra = opts.context ? contextSources(opts.cwd, opts.contracts, given) : [];
   const focus = extra.length ? (file: string) => given.has(file) : undefined;
   const r = analyzeSources([...sources, ...extra], config, focus);
   const diagnostics = [...configDiags, ...r.diagnostics, ...(opts.targets ? checkTargets(r.model, config, opts.targets) : [])];
