@@ -145,6 +145,15 @@ describe.runIf(odcs31.available)('ODCS conformance', () => {
   bothReject(mutations, v31, 'odcs');
 });
 
+/**
+ * Where our DCS schema is knowingly more lenient than the official one, and why: each is an official error that
+ * does not count. The official schema runs with Ajv's formats here; DCS's own tooling (Python jsonschema) does
+ * not assert formats.
+ */
+const DCS_LENIENT: Array<{ keyword: string; path: RegExp; why: string }> = [
+  { keyword: 'format', path: /^\/servers\/[^/]+\/location$/, why: "a server location is a URI template: the spec's README and examples write s3://…/{model}/*.json" },
+];
+
 describe.runIf(dcs121.available)('DCS conformance', () => {
   const v = official(dcs121.path, '07');
   const v31 = official(odcs31.path, '2019');
@@ -158,7 +167,12 @@ describe.runIf(dcs121.available)('DCS conformance', () => {
     it(`agrees with the official DCS 1.2.1 schema on examples/${f}`, () => {
       const doc = load(f, readFileSync(join(dcsExamples.path, f), 'utf8'));
       const ours = checkSchema('dcs', doc);
-      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: v(doc.data) as boolean });
+      v(doc.data);
+      const errors = (v.errors ?? []) as Array<{ keyword: string; instancePath: string }>;
+      const lenient = errors.filter((e) => DCS_LENIENT.some((l) => l.keyword === e.keyword && l.path.test(e.instancePath)));
+      // an `if`/`then` failure above a lenient error is that error again, unless something else fails under it
+      const counted = errors.filter((e) => !lenient.includes(e) && !(e.keyword === 'if' && lenient.some((l) => l.instancePath.startsWith(`${e.instancePath}/`)) && !errors.some((o) => o.keyword !== 'if' && !lenient.includes(o) && o.instancePath.startsWith(`${e.instancePath}/`))));
+      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: counted.length === 0 });
     });
 
     it(`converts examples/${f} into ODCS that the official ODCS v3.1.0 schema accepts`, () => {
@@ -179,6 +193,8 @@ describe.runIf(dcs121.available)('DCS conformance', () => {
     ['unknown field type', () => { const d = base(); d.models.orders.fields.order_total.type = 'uuid'; return d; }],
     ['kafka server without topic', () => ({ ...base(), servers: { k: { type: 'kafka', host: 'k:9092' } } })],
     ['s3 server with format iceberg', () => ({ ...base(), servers: { s: { type: 's3', location: 's3://b/p', format: 'iceberg' } } })],
+    ['s3 location with a space', () => ({ ...base(), servers: { s: { type: 's3', location: 's3://b/my orders/*.json' } } })],
+    ['s3 location without a scheme', () => ({ ...base(), servers: { s: { type: 's3', location: 'bucket/{model}' } } })],
     ['sql quality without query', () => { const d = base(); d.models.orders.fields.order_total.quality = [{ type: 'sql', mustBe: 0 }]; return d; }],
     ['required is a string', () => { const d = base(); d.models.orders.fields.order_total.required = 'yes'; return d; }],
   ];

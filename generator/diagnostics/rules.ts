@@ -36,6 +36,7 @@ export const RULES = {
   FIELD_DUPLICATE: { severity: 'error', summary: 'Two fields of a dataset share a name.', docs: 'Rename or remove one of them.' },
   SOURCE_AMBIGUOUS: { severity: 'error', summary: 'Several database servers and none marked as the CDC source.', docs: 'Set `contractgen.source: true` on exactly one server.' },
   SOURCE_INVALID: { severity: 'error', summary: 'A source server lacks what its kind needs (Cassandra keyspace …).', docs: 'Add what the message names to the server.' },
+  SOURCE_HOST_UNDERSCORE: { severity: 'warning', summary: 'A source host name with an underscore: not a DNS host name (RFC 1123), though many service names have one.', docs: 'Nothing to do if the name resolves where the connectors run (a Docker or Kubernetes service name); some resolvers and TLS certificates refuse it.' },
   CASSANDRA_KEY: { severity: 'error', summary: 'The Cassandra partition and clustering key does not match the primary key.', docs: 'Name existing fields, each once, and mark exactly the key columns `primaryKey: true`.' },
   CASSANDRA_KEY_IGNORED: { severity: 'warning', summary: 'Cassandra key properties on a dataset whose source is not Cassandra.', docs: 'Remove `contractgen.cassandra.partitionKey`/`clusteringKey`, or give the contract a Cassandra server.' },
   SLA_VALUE: { severity: 'error', summary: 'An SLA freshness, latency or retention that is not a duration.', docs: 'Write a positive number with a unit (m, h, d, y …) or an ISO-8601 duration such as P7D.' },
@@ -57,6 +58,7 @@ export const RULES = {
   CONFIG_VALUE: { severity: 'error', summary: 'An inconsistent value in contractgen.config.yaml.', docs: 'Correct the value as the message says.' },
   QUALITY_UNTRANSLATED: { severity: 'warning', summary: 'A quality rule that has no Great Expectations form (text rules, other engines, SQL that is not a row count).', docs: 'The rule stays documentation; express it as a library metric or a row-count SQL check to have it enforced.' },
   OUTPUT_PATH: { severity: 'error', summary: 'A target produced an output path that could leave the output directory.', docs: 'A bug in contractgen, or a name that slipped past validation: report it.' },
+  TARGET_UNSUPPORTED: { severity: 'error', summary: 'A type or key that a target cannot represent (the message names the target).', docs: 'Change the type or key as the message says, or leave the target out with `--target`.' },
   TARGET_SKIPPED: { severity: 'info', summary: 'A target skipped a dataset that lacks what it needs.', docs: 'Nothing to do unless you expected the artifact; the message says what is missing.' },
   OLD_CONTRACT_INVALID: { severity: 'warning', summary: '`contractgen breaking`: a problem in the old contracts, which are compared as they are.', docs: 'Nothing to fix in the new contracts; the comparison may miss changes in what the old contracts failed to state.' },
 } as const satisfies Record<string, RuleDef>;

@@ -11,7 +11,7 @@ import type { Dataset } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './lang/comments.js';
 import { pyString } from './lang/python.js';
-import { withRawLayer, type OutputFile, type Target } from './target.js';
+import { served, type OutputFile, type Target } from './target.js';
 
 /** Cron for a frequency SLA (`15m`, `1h`, `1d` …); hourly when the contract gives none. */
 export function scheduleOf(ds: Dataset): string {
@@ -70,10 +70,10 @@ export const airflowTarget: Target = {
   description: 'Airflow DAGs (2.9+ or 3.x): wait for raw data, Spark job, quality suite, Trino and Unity Catalog refresh, per dataset',
   run(model, ctx) {
     const files: OutputFile[] = [];
-    const { datasets, diagnostics } = withRawLayer('airflow', model, ctx.config);
+    const datasets = served('airflow', model, ctx.config);
     for (const ds of datasets) {
       files.push({ path: `${lakeName(ds)}_dag.py`, content: dagSource(ds, ctx.config, ctx.template('airflow/dag.py')), kind: 'py', sources: [ds.contract.file] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

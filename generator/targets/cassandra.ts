@@ -3,7 +3,7 @@ import { quoteCql, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader, lineComment, tableComment } from './lang/comments.js';
-import { bySource, skipped, type Target } from './target.js';
+import { bySource, type Target } from './target.js';
 
 /** A CQL map literal: {'class': 'NetworkTopologyStrategy', 'dc1': 3}. Values are quoted strings or numbers. */
 export function cqlMap(m: Record<string, string | number>): string {
@@ -17,13 +17,10 @@ export const cassandraTarget: Target = {
   description: 'Cassandra CQL: keyspace and table with partition and clustering keys and cdc = true, per Cassandra-sourced dataset',
   run(model, ctx) {
     const files = [];
-    const { datasets, diagnostics } = bySource('cassandra', model, 'cassandra');
+    const datasets = bySource('cassandra', model, ctx.config, 'cassandra');
     for (const { ds, src } of datasets) {
       const key = ds.cassandraKey;
-      if (!key) {
-        diagnostics.push(skipped('cassandra', ds, 'it has no primary key'));
-        continue;
-      }
+      if (!key) continue; // not served (capabilities.ts): it has no primary key
       const byName = new Map(ds.fields.map((f) => [f.name, f]));
       const col = (n: string) => quoteCql(byName.get(n)!.physicalName);
       const keyspace = quoteCql(src.database);
@@ -53,6 +50,6 @@ export const cassandraTarget: Target = {
       });
       files.push({ path: `${fileStem(ds)}.cql`, content, kind: 'cql' as const, sources: [ds.contract.file] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

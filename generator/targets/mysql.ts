@@ -24,7 +24,7 @@ export const mysqlTarget: Target = {
   run(model, ctx) {
     const d = mysqlDialect;
     const files = [];
-    const { datasets, diagnostics } = bySource('mysql', model, 'mysql');
+    const datasets = bySource('mysql', model, ctx.config, 'mysql');
     for (const { ds, src } of datasets) {
       const qualified = `${d.ident(src.database)}.${d.ident(ds.table)}`;
       const byName = new Map(ds.fields.map((f) => [f.name, f]));
@@ -51,6 +51,6 @@ export const mysqlTarget: Target = {
       });
       files.push({ path: `${fileStem(ds)}.sql`, content, kind: 'sql' as const, sources: [ds.contract.file] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

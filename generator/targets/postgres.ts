@@ -25,7 +25,7 @@ export const postgresTarget: Target = {
     const d = pgDialect;
     const files = [];
     const foreignKeys: Array<{ sql: string; source: string }> = [];
-    const { datasets, diagnostics } = bySource('postgres', model, 'postgres');
+    const datasets = bySource('postgres', model, ctx.config, 'postgres');
     for (const { ds, src } of datasets) {
       const schema = src.schema ?? ctx.config.postgres.defaultSchema;
       const qualified = `${d.ident(schema)}.${d.ident(ds.table)}`;
@@ -77,6 +77,6 @@ export const postgresTarget: Target = {
     if (foreignKeys.length) {
       files.push({ path: 'foreign-keys.sql', content: `-- Run after every table file.\n${foreignKeys.map((f) => f.sql).join('\n')}\n`, kind: 'sql' as const, sources: [...new Set(foreignKeys.map((f) => f.source))] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

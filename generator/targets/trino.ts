@@ -11,7 +11,7 @@ import { lakeName, rawLocation, trinoNames, trustedLocation } from '../model/nam
 import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader } from './lang/comments.js';
-import { withRawLayer, type OutputFile, type Target, type TargetContext } from './target.js';
+import { served, type OutputFile, type Target, type TargetContext } from './target.js';
 
 /** The table properties contractgen writes, per connector (Trino's Hive and Iceberg docs). */
 export const TRINO_TABLE_PROPERTIES = { hive: ['format', 'external_location', 'partitioned_by'], iceberg: ['format', 'location', 'partitioning'] };
@@ -83,8 +83,8 @@ export const trinoTarget: Target = {
   run(model, ctx) {
     const config = ctx.config;
     const files: OutputFile[] = [];
-    const { datasets, diagnostics } = withRawLayer('trino', model, config);
-    if (!datasets.length) return { files, diagnostics };
+    const datasets = served('trino', model, config);
+    if (!datasets.length) return { files, diagnostics: [] };
     const all = datasets.map((d) => d.contract.file);
     const schema = (cat: string, s: string, bucket: string) => `CREATE SCHEMA IF NOT EXISTS ${cat}.${s}\nWITH (location = ${sqlString(`s3a://${bucket}/${s === config.naming.rawSchema ? config.naming.rawPrefix : s}/`)});`;
     files.push({
@@ -105,6 +105,6 @@ export const trinoTarget: Target = {
         });
       }
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

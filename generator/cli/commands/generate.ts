@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { cmp, hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
-import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';
+import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, targetFlag, targetIds, verboseFlag } from '../common.js';
 
 export const generate = defineCommand({
   name: 'generate',
@@ -18,7 +18,7 @@ drift. --print writes the files to stdout instead.`,
     contracts: contractsFlag,
     config: configFlag,
     out: { type: 'string', value: 'DIR', default: 'generated', help: 'output directory' },
-    target: { type: 'string', value: 'ID', multiple: true, shownDefault: 'all', help: 'only this target (contractgen targets lists them)' },
+    target: targetFlag,
     check: { type: 'boolean', help: 'compare with the output directory instead of writing; exit 1 on drift' },
     print: { type: 'boolean', help: 'print every file to stdout instead of writing' },
     format: formatFlag,
@@ -31,13 +31,12 @@ drift. --print writes the files to stdout instead.`,
   ],
   async run({ flags }, io) {
     if (flags.check && flags.print) throw new UsageError('--check and --print cannot be combined');
-    const [{ TARGETS }, pipeline, sink, drift] = await Promise.all([import('../../targets/registry.js'), import('../../pipeline.js'), import('../../sink/sink.js'), import('../../sink/drift.js')]);
-    for (const id of flags.target) {
-      if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
-    }
+    const targets = targetIds(flags.target);
+    const [pipeline, sink, drift] = await Promise.all([import('../../pipeline.js'), import('../../sink/sink.js'), import('../../sink/drift.js')]);
     const outDir = resolve(io.cwd, flags.out);
     if (!flags.print && isNonDirectory(outDir)) throw new UsageError(`--out ${flags.out}: not a directory`);
-    const a = await analyzeFromFlags(io, flags);
+    // the targets' checks run with the analysis: an error there means no target runs, as for a contract error
+    const a = await analyzeFromFlags(io, flags, { targets, requireContracts: true });
     if (a.configErrors) {
       report(io, a.diagnostics, flags);
       return 2;
@@ -59,8 +58,8 @@ drift. --print writes the files to stdout instead.`,
     if (flags.check) {
       // target by target, in path order: each target's files are compared and let go (see generateEach)
       const found = drift.noDrift();
-      const targets = [...pipeline.selectTargets(flags.target)].sort((x, y) => cmp(x.id, y.id));
-      const gd = await pipeline.generateEach(a, targets, async (files) => drift.addDrift(found, await sink.checkSink(outDir, files)));
+      const ordered = [...pipeline.selectTargets(targets)].sort((x, y) => cmp(x.id, y.id));
+      const gd = await pipeline.generateEach(a, ordered, async (files) => drift.addDrift(found, await sink.checkSink(outDir, files)));
       if (failed(gd)) return 1;
       const shown = drift.renderDrift(found, shownOut);
       if (drift.isClean(found)) {
@@ -71,7 +70,7 @@ drift. --print writes the files to stdout instead.`,
       io.stderr(shown.stderr);
       return 1;
     }
-    const g = await pipeline.generateFiles(a, pipeline.selectTargets(flags.target));
+    const g = await pipeline.generateFiles(a, pipeline.selectTargets(targets));
     if (failed(g.diagnostics)) return 1;
     if (flags.print) {
       sink.printSink(g.files, io.stdout);
