@@ -76,7 +76,7 @@ const CONFIGURED = ['0.18', '1.x', '1.2.0', '1.3.1', '1.3.2', '1.7.1'];
 
 async function cases(version: string): Promise<Case[]> {
   const override = { quality: { gxVersion: version } };
-  return [...(await repoCases(['quality'], override, ` (gx ${version})`)), ...(await propertyCases(['quality'], override, 25, ` (gx ${version})`))];
+  return [...(await repoCases(['quality'], override, ` (gx ${version})`)), ...(await propertyCases(['quality'], override, 15, ` (gx ${version})`))];
 }
 
 describe('quality suites against Great Expectations (facts from its source)', () => {

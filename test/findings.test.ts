@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MySQL } from 'dt-sql-parser';
 import { readFileSync } from 'node:fs';
-import { analyzeSources } from '../generator/analyze.js';
+import { analyzeSources, loadConfigText } from '../generator/analyze.js';
 import { DEFAULT_CONFIG } from '../generator/config/config.js';
 import { cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
@@ -112,6 +112,17 @@ slaProperties:
 });
 
 describe('supported versions', () => {
+  it('the config refuses a GX release whose rules are unknown, a Deadline Alert outside Airflow 3, and a secretsFile', () => {
+    const errors = (text: string) => loadConfigText('contractgen.config.yaml', `version: 1\n${text}`).diagnostics.map((d) => `${d.rule} ${d.line}`);
+    expect(errors('quality:\n  gxVersion: "1.9"\n')).toEqual(['CONFIG_VALUE 3']);
+    expect(errors('quality:\n  gxVersion: "1.3.2"\n')).toEqual([]);
+    expect(errors('quality:\n  gxVersion: "2.0"\n')).toEqual(['SCHEMA_VALUE 3']);
+    expect(errors('airflow:\n  version: 2\n  deadlineCallback: a.b\n')).toEqual(['CONFIG_VALUE 4']);
+    expect(errors('airflow:\n  version: 3\n  deadlineCallback: a.b\n')).toEqual([]);
+    expect(errors('debezium:\n  version: "2.7"\n')).toEqual(['SCHEMA_ENUM 3']);
+    expect(errors('connect:\n  secretsFile: /opt/kafka/x\n').map((e) => e.split(' ')[0])).toEqual(['SCHEMA_UNKNOWN_KEY']);
+  });
+
   it('are the same in `contractgen targets` and docs/compatibility.md', async () => {
     const { SUPPORTED_VERSIONS } = await import('../generator/config/versions.js');
     const out = (await cli(['targets'], ROOT)).stdout;
