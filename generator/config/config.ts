@@ -6,6 +6,13 @@ import { isBreakingRuleId } from '../diagnostics/breaking-rules.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedYaml } from '../load/yaml.js';
 
+/** Debezium releases contractgen writes for; their differences are in test/facts/debezium/. */
+export const DEBEZIUM_VERSIONS = ['3.0', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6'] as const;
+export type DebeziumVersion = (typeof DEBEZIUM_VERSIONS)[number];
+
+/** Great Expectations 1.x minor releases whose rules are known (test/facts/gx/): 1.2 to 1.7. */
+export const GX_MINORS = { min: 2, max: 7 } as const;
+
 export interface PlatformConfig {
   version: 1;
   project: { name: string; domain: string };
@@ -15,15 +22,51 @@ export interface PlatformConfig {
     cluster: string;
     namespace: string;
     strimziApiVersion: 'kafka.strimzi.io/v1' | 'kafka.strimzi.io/v1beta2';
-    topicDefaults: { partitions: number; replicas: number; minInsyncReplicas: number; compression: string };
+    topicDefaults: {
+      partitions: number;
+      replicas: number;
+      minInsyncReplicas: number;
+      compression: string;
+      /**
+       * The longest the raw-layer sync (or any consumer that must see every change) may lag behind a compacted
+       * topic: its `min.compaction.lag.ms` and `delete.retention.ms`, so no update and no delete is compacted
+       * away before it has been read.
+       */
+      maxSyncLagMs: number;
+    };
   };
-  connect: { url: string; cluster: string; namespace: string; secretsFile: string };
+  connect: {
+    url: string;
+    cluster: string;
+    namespace: string;
+    /**
+     * The Kubernetes Secret `secretName` with the connectors' credentials, as one properties file under `key`. The KafkaConnect
+     * mounts it (kafkaconnect-patch.yaml): under `/mnt/<secret>/` (kafka.strimzi.io/v1: template volumes), or
+     * under `/opt/kafka/external-configuration/<secret>/` (v1beta2: externalConfiguration).
+     */
+    credentials: { secretName: string; key: string };
+  };
   schemaRegistry: { url: string; defaultCompatibility: string };
   minio: { endpoint: string; region: string; buckets: { raw: string; trusted: string; quarantine: string } };
-  trino: { tableFormat: 'hive' | 'iceberg'; catalogs: { raw: string; trusted: string } };
+  trino: {
+    tableFormat: 'hive' | 'iceberg';
+    catalogs: { raw: string; trusted: string };
+    /**
+     * Where the masked views read the key of their keyed hash (hmac_sha256), in the trusted catalog: a one-row
+     * table only the views' owner may read. Its value never comes from contractgen (docs/targets/trino.md).
+     */
+    maskingKey: { schema: string; table: string };
+  };
   unityCatalog: { catalog: string; url: string };
   airflow: {
+    /** 2: Airflow 2.9+ (airflow.datasets, functional `sla`); 3: Airflow 3.x (airflow.sdk Assets, the standard provider) */
     version: 2 | 3;
+    /**
+     * Airflow 3.1+: the dotted path of an async function (or notifier) the triggerer can import, called when a
+     * DAG run misses the freshness SLA (a Deadline Alert, experimental in Airflow). Unset under Airflow 3: the
+     * freshness SLA is not enforced by Airflow (Airflow 3 ignores `sla`).
+     */
+    deadlineCallback?: string;
     owner: string;
     retries: number;
     retryDelayMinutes: number;
@@ -32,14 +75,22 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
-  quality: { gxVersion: '1.x' | '0.18' };
+  /**
+   * gxVersion: the Great Expectations that loads the suites. `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a
+   * release from 1.2.0 to 1.7.x (`1.3.2`, `1.7`): the suites use what that release and later ones accept.
+   */
+  quality: { gxVersion: string };
   /** the raw-layer sync: the Kafka Connect sink to generate (Aiven's: the only one that writes the raw layout), and the batch limits of both sink and service */
   sync: { connector: 'aiven'; maxRecords: number; maxBytes: number; maxAgeMs: number };
   /** `contractgen breaking`: rule IDs switched off */
   breaking: { disabled: string[] };
   debezium: {
+    /** the Debezium release the connectors run (3.0 to 3.6): the Avro schemas follow its Source struct */
+    version: DebeziumVersion;
     /** the database role / user Debezium connects as */
     user: string;
+    /** PostgreSQL's max_slot_wal_keep_size: how much WAL a stalled slot may hold before PostgreSQL invalidates it */
+    maxSlotWalKeepSize: string;
     snapshotMode: string;
     /** disabled: the publication is created by the prerequisites script (least privilege); filtered: by Debezium */
     publicationAutocreateMode: 'disabled' | 'filtered';
@@ -57,12 +108,12 @@ export const DEFAULT_CONFIG: PlatformConfig = {
     cluster: 'kafka',
     namespace: 'kafka',
     strimziApiVersion: 'kafka.strimzi.io/v1',
-    topicDefaults: { partitions: 6, replicas: 3, minInsyncReplicas: 2, compression: 'zstd' },
+    topicDefaults: { partitions: 6, replicas: 3, minInsyncReplicas: 2, compression: 'zstd', maxSyncLagMs: 7 * 86_400_000 },
   },
-  connect: { url: 'http://connect:8083', cluster: 'connect', namespace: 'kafka', secretsFile: '/opt/kafka/external-configuration/cdc-credentials/credentials.properties' },
+  connect: { url: 'http://connect:8083', cluster: 'connect', namespace: 'kafka', credentials: { secretName: 'cdc-credentials', key: 'credentials.properties' } },
   schemaRegistry: { url: 'http://schema-registry:8081', defaultCompatibility: 'BACKWARD' },
   minio: { endpoint: 'http://minio:9000', region: 'us-east-1', buckets: { raw: 'lake-raw', trusted: 'lake-trusted', quarantine: 'lake-quarantine' } },
-  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' } },
+  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' } },
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
@@ -70,7 +121,9 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
   debezium: {
+    version: '3.6',
     user: 'debezium',
+    maxSlotWalKeepSize: '16GB',
     snapshotMode: 'initial',
     publicationAutocreateMode: 'disabled',
     heartbeatIntervalMs: 10_000,
@@ -97,6 +150,15 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (td.minInsyncReplicas > td.replicas) {
     const p = doc.pos(['kafka', 'topicDefaults', 'minInsyncReplicas']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})`));
+  }
+  const gx = /^1\.(\d+)/.exec(config.quality.gxVersion);
+  if (gx && (Number(gx[1]) < GX_MINORS.min || Number(gx[1]) > GX_MINORS.max)) {
+    const p = doc.pos(['quality', 'gxVersion']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `Great Expectations ${config.quality.gxVersion} is not a supported version: 0.18, or 1.${GX_MINORS.min} to 1.${GX_MINORS.max} (docs/compatibility.md)`));
+  }
+  if (config.airflow.deadlineCallback !== undefined && config.airflow.version !== 3) {
+    const p = doc.pos(['airflow', 'deadlineCallback']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, 'airflow.deadlineCallback needs airflow.version: 3 (Deadline Alerts are Airflow 3.1+); Airflow 2 uses the freshness SLA as `sla`'));
   }
   config.breaking.disabled.forEach((id, i) => {
     if (!isBreakingRuleId(id)) {

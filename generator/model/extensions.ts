@@ -129,6 +129,13 @@ export const EXT = {
   cassandraDatacenter: ext('contractgen.cassandra.datacenter', 'server', matching('data-center name', /^[A-Za-z0-9_-]+$/, 'must be a data-center name'), 'Local data center for the Cassandra driver.', 'dc1'),
   cassandraPartitionKey: ext('contractgen.cassandra.partitionKey', 'schema', columnList, 'Cassandra partition key columns, in order (default: the first primary-key field).', '[city, requested_date]'),
   cassandraClusteringKey: ext('contractgen.cassandra.clusteringKey', 'schema', clusteringKey, 'Cassandra clustering columns in order, each `{column, order: ASC|DESC}` (default: the other primary-key fields, ascending). Partition and clustering columns together must be exactly the primary key.', '[{column: requested_at, order: DESC}, {column: ride_id, order: ASC}]'),
+  cassandraTtl: ext(
+    'contractgen.cassandra.ttl',
+    'schema',
+    bool,
+    "Expire the Cassandra table's rows after the contract's retention SLA: `default_time_to_live` with TimeWindowCompactionStrategy (at most 20 years). Expiry emits no change event: the lake expires the same rows by the same retention.",
+    'true',
+  ),
   cdcEnabled: ext('contractgen.cdc.enabled', 'schema', bool, 'Capture changes of this dataset with Debezium (default: true when it has a database source).', 'true'),
   kafkaTopic: ext(
     'contractgen.kafka.topic',

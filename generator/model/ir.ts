@@ -122,6 +122,10 @@ export interface Sla {
   retentionMs?: number;
   latencyMs?: number;
   frequency?: string;
+  /** the frequency as a duration, when it is one */
+  frequencyMs?: number;
+  /** where each duration property is written, for diagnostics */
+  at?: Partial<Record<'freshness' | 'retention' | 'latency' | 'frequency', SourceRef>>;
   properties: Array<{ property: string; value: unknown; unit?: string; element?: string }>;
 }
 
@@ -154,6 +158,8 @@ export interface Dataset {
   /** lake partition columns in order */
   partitionedBy: string[];
   cassandraKey?: { partition: string[]; clustering: Array<{ column: string; order: 'ASC' | 'DESC' }> };
+  /** Cassandra default_time_to_live in seconds, from the retention SLA (`contractgen.cassandra.ttl`) */
+  cassandraTtlSeconds?: number;
   relationships: Relationship[];
   quality: QualityRule[];
   sla: Sla;

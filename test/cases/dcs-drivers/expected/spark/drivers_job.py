@@ -247,6 +247,7 @@ ENVELOPE_AVRO_SCHEMA = """
             "default": null
           }
         ],
+        "connect.version": 1,
         "connect.name": "io.debezium.connector.postgresql.Source"
       }
     },
