@@ -11,6 +11,7 @@ import { discover, displayPath, MAX_CONTRACT_BYTES, readLimited } from './load/f
 import { loadYaml, type LoadedYaml } from './load/yaml.js';
 import { buildDatasets } from './model/build.js';
 import type { Dataset, Model } from './model/ir.js';
+import { scanPlaceholders } from './validate/placeholders.js';
 import { checkRules } from './validate/rules.js';
 import { checkSchema } from './validate/schema-check.js';
 import { scanSecrets } from './validate/secrets.js';
@@ -65,7 +66,7 @@ export function loadContract(file: string, text: string): { datasets: Dataset[];
   }
   const dcs = isDcs(doc.data);
   const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
-  const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc)];
+  const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc), ...scanPlaceholders(doc)];
   const convert = () => (dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc });
   if (schemaDiags.length === 0) {
     const converted = convert();

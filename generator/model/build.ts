@@ -72,7 +72,7 @@ const VARCHAR_PHYSICAL = /^\s*(?:varchar|character varying|nvarchar|string)\s*\(
 const PHYSICAL_HINTS: Array<[RegExp, LogicalType['kind']]> = [
   [/^uuid$/i, 'uuid'],
   [/^(jsonb?|variant)$/i, 'json'],
-  [/^(bytea|blob|binary|bytes|varbinary)$/i, 'bytes'],
+  [/^(bytea|(tiny|medium|long)?blob|bytes|(var)?binary(\s*\(\s*\d+\s*\))?)$/i, 'bytes'],
   [/^(smallint|int2|tinyint)$/i, 'int16'],
   [/^(int|int4|integer)$/i, 'int32'],
   [/^(bigint|int8|long)$/i, 'int64'],
@@ -128,7 +128,7 @@ function resolveType(ctx: Ctx, p: Obj, path: readonly PathSeg[], ext: Map<string
     case 'string': {
       if (opts.format === 'uuid' || (physical && /^uuid$/i.test(physical))) return { kind: 'uuid' };
       if (physical && /^jsonb?$/i.test(physical)) return { kind: 'json' };
-      if (physical && /^(bytea|blob|binary|bytes|varbinary)$/i.test(physical)) return { kind: 'bytes' };
+      if (physical && /^(bytea|(tiny|medium|long)?blob|bytes|(var)?binary(\s*\(\s*\d+\s*\))?)$/i.test(physical)) return { kind: 'bytes' };
       // The column length: a varchar(n) physicalType, else the contract's maxLength.
       const vm = physical ? VARCHAR_PHYSICAL.exec(physical) : null;
       const len = vm ? Number(vm[1]) : typeof opts.maxLength === 'number' && opts.maxLength > 0 ? opts.maxLength : undefined;
@@ -500,6 +500,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
       partitionedBy,
       relationships: buildRelationships(ctx, s, path, fields),
       quality: buildQuality(ctx, s.quality, [...path, 'quality'], s.name),
+      ...(ext.has('contractgen.check') ? { checks: ext.get('contractgen.check') as Array<{ name?: string; expression: string }> } : {}),
       sla,
       cdc: { enabled: source !== undefined && ext.get('contractgen.cdc.enabled') !== false },
       kafka: {

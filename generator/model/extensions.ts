@@ -108,7 +108,78 @@ export const EXTENSIONS: ExtDef[] = [
     check: (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? undefined : 'must be a string, number or boolean'),
   },
   { name: 'contractgen.cdc.exclude', scope: 'property', doc: 'Leave this column out of CDC events (Debezium column.exclude.list).', example: 'true', check: bool },
+  {
+    name: 'contractgen.pii.suggested',
+    scope: 'property',
+    doc: 'Written by `contractgen import`: why the field may hold personal data. A suggestion, never an assertion: lint warns (PII_SUGGESTED) until it is confirmed with `contractgen.pii: true` or removed.',
+    example: 'column name "email" suggests an e-mail address',
+    check: (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 200 ? undefined : 'must be a short text saying why (at most 200 characters)'),
+  },
+  {
+    name: 'contractgen.check',
+    scope: 'schema',
+    doc: 'CHECK constraints kept whole, in the SQL of the dataset\'s source (written by `contractgen import` for a CHECK that is not a value set, range, length, pattern or format). The postgres and mysql targets emit them as they are.',
+    example: '[{name: rides_completed_after_requested, expression: "completed_at >= requested_at"}]',
+    check: (v) => {
+      if (!Array.isArray(v) || v.length === 0) return 'must be a non-empty list of {name, expression}';
+      for (const c of v) {
+        if (!isObj(c) || typeof c.expression !== 'string' || Object.keys(c).some((k) => k !== 'name' && k !== 'expression')) return 'must be a list of {name, expression}';
+        if (c.name !== undefined && (typeof c.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(c.name))) return `name ${JSON.stringify(c.name)} must be an identifier of at most 63 characters`;
+        const problem = sqlExpressionProblem(c.expression);
+        if (problem) return `expression ${JSON.stringify(c.expression)} ${problem}`;
+      }
+      return undefined;
+    },
+  },
+  {
+    name: 'contractgen.source.options',
+    scope: 'schema',
+    doc: 'Written by `contractgen import`: options of the source table that no target models (PostgreSQL replicaIdentity and partitionBy, Cassandra default_time_to_live and cdc …), for people and for `contractgen drift`.',
+    example: '{replicaIdentity: full, partitionBy: "RANGE (created_at)"}',
+    check: (v) => (isObj(v) && Object.values(v).every((x) => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean') ? undefined : 'must be a map of option names to strings, numbers or booleans'),
+  },
 ];
+
+/**
+ * Why a CHECK expression cannot be placed inside `CHECK (…)` as it is: it must be one expression, so no
+ * statement separator, no comment, no dollar quoting, quotes closed, and parentheses that never close what
+ * they did not open.
+ */
+export function sqlExpressionProblem(e: string): string | undefined {
+  if (e.trim() === '') return 'is empty';
+  if (e.length > 4000) return 'is longer than 4000 characters';
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      const escapes = ch === "'" && /[eE]/.test(e[i - 1] ?? '');
+      let j = i + 1;
+      for (; j < e.length; j++) {
+        if (escapes && e[j] === '\\') {
+          j++;
+          continue;
+        }
+        if (e[j] === ch) {
+          if (e[j + 1] === ch) {
+            j++;
+            continue;
+          }
+          break;
+        }
+      }
+      if (j >= e.length) return 'has an unclosed quote';
+      i = j;
+      continue;
+    }
+    if (ch === ';') return 'contains ";"';
+    if (ch === '$') return 'contains "$" (dollar quoting is not allowed here)';
+    if (ch === '\\') return 'contains a backslash outside a string';
+    if ((ch === '-' && e[i + 1] === '-') || (ch === '/' && e[i + 1] === '*') || ch === '#') return 'contains a comment';
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return 'closes a parenthesis it did not open';
+  }
+  return depth === 0 ? undefined : 'leaves a parenthesis open';
+}
 
 export const EXT_BY_NAME = new Map(EXTENSIONS.map((e) => [e.name, e]));
 

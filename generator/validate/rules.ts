@@ -60,7 +60,20 @@ export const RULES: RuleDef[] = [
   { id: 'QUALITY_UNTRANSLATED', severity: 'warning', summary: 'A quality rule that has no Great Expectations form (text rules, other engines, SQL that is not a row count).' },
   { id: 'OUTPUT_PATH', severity: 'error', summary: 'A target produced an output path that could leave the output directory.' },
   { id: 'TARGET_SKIPPED', severity: 'info', summary: 'A target skipped a dataset that lacks what it needs.' },
+  { id: 'PLACEHOLDER', severity: 'warning', summary: 'A placeholder `contractgen import` left (owner, purpose, SLA, a source host or database): write the real value.' },
+  { id: 'PII_SUGGESTED', severity: 'warning', summary: 'A field `contractgen import` suggests may hold personal data: confirm with contractgen.pii: true, or remove the suggestion.' },
+  { id: 'IMPORT_SOURCE', severity: 'error', summary: 'import/drift cannot read the source: server unreachable, authentication failed, database or file missing, format unknown.' },
+  { id: 'IMPORT_SYNTAX', severity: 'error', summary: 'import/drift: a DDL, CQL, Avro or JSON Schema file that does not parse.' },
+  { id: 'IMPORT_TABLE_MISSING', severity: 'error', summary: 'import/drift: a --table the source does not have.' },
+  { id: 'IMPORT_EMPTY', severity: 'error', summary: 'import/drift: the source has no table to import.' },
+  { id: 'IMPORT_TYPE_UNMAPPED', severity: 'warning', summary: 'import: a column type with no mapping; the column is kept as a string with its physicalType.' },
+  { id: 'IMPORT_TYPE_LOSSY', severity: 'warning', summary: 'import: a column type mapped with a loss (an unsized numeric, a time zone offset, a value set inside an array …).' },
+  { id: 'IMPORT_NOT_CARRIED', severity: 'warning', summary: 'import: something the source has that a contract does not carry (expression defaults, identity and generated columns, partitioning, foreign keys to tables not imported …).' },
+  { id: 'IMPORT_CHECK_KEPT', severity: 'info', summary: 'import: a CHECK that is not a value set, range, length, pattern or format, kept whole (contractgen.check) and as a SQL quality rule.' },
+  { id: 'IMPORT_NAME', severity: 'warning', summary: 'import: a table or column name contractgen cannot use as a dataset or field name; a sanitized name is used.' },
 ];
+
+export const RULE_SEVERITY = new Map(RULES.map((r) => [r.id, r.severity]));
 
 /** Deepest field nesting contractgen accepts: far beyond real contracts, far below any stack or engine limit. */
 export const MAX_NESTING = 16;
