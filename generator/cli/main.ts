@@ -34,6 +34,9 @@ Usage:
   contractgen breaking --against REF|DIR|FILE [--against …] [--contracts DIR|FILE]... [--list-rules]
   contractgen changelog --against REF|DIR|FILE [--contracts DIR|FILE]... [--out FILE]
   contractgen test --data DIR|s3://BUCKET/PREFIX|postgresql://URL [--contracts DIR|FILE]... [--dataset NAME]... [--format text|json|junit]
+  contractgen import SOURCE [--out DIR] [--table NAME]... [--merge CONTRACT] [--dialect postgres|mysql] [--schema NAME]...
+  contractgen drift --source URL|FILE [--contracts DIR|FILE]... [--dialect postgres|mysql] [--schema NAME]...
+  contractgen init [DIR] [--project NAME] [--domain NAME]
   contractgen targets
   contractgen rules
   contractgen --help | --version
@@ -53,6 +56,15 @@ Commands:
              a folder (<dataset>.parquet, <dataset>.jsonl or a folder <dataset>/), objects under an S3 prefix
              (endpoint from AWS_ENDPOINT_URL or the config's MinIO), or PostgreSQL tables. Prints each
              expectation with PASS or FAIL, the observed value and up to 5 failing rows; exits 1 on a failure.
+  import     Write contracts from what exists: a live PostgreSQL (postgresql:// URL), PostgreSQL or MySQL DDL,
+             CQL (DESCRIBE KEYSPACE output), Avro schemas or Schema Registry subjects, JSON Schema. One contract
+             per table, with placeholders (TODO(import)) for what the source cannot tell and PII suggestions.
+             --merge updates an existing contract's schema in place and prints what changed.
+  drift      Compare a live PostgreSQL or a DDL/CQL/Avro/JSON Schema file with the contracts and report each
+             difference with the rule IDs of breaking (contract => source); exits 1 on a breaking difference.
+  init       Scaffold a repository of contracts: contractgen.config.yaml with every setting, an example
+             contract, the pre-commit config and a CI workflow. Asks nothing when not on a terminal; never
+             overwrites (exit 2, naming the files).
   targets    List the targets and what each generates.
   rules      List every diagnostic rule ID with its severity.
 
@@ -64,6 +76,14 @@ Options:
   --against REF|PATH     breaking/changelog: the older contracts (git revision, directory or file)
   --data SOURCE          test: where the rows are (folder, s3://bucket/prefix or postgresql:// URL)
   --dataset NAME         test: only this dataset; repeatable (default: every dataset with data)
+  --out DIR              import: where the contracts go (default: contracts/)
+  --table NAME           import: only this table (NAME or SCHEMA.NAME); repeatable (default: all)
+  --merge CONTRACT       import: update this contract's schema from the source instead of writing new ones
+  --dialect DIALECT      import, drift: the SQL dialect of .sql files, postgres or mysql (default: detected)
+  --schema NAME          import, drift: only this PostgreSQL schema of a live database; repeatable
+  --source URL|FILE      drift: the database (postgresql:// URL) or file(s) to compare the contracts with
+  --project NAME         init: the project name (default: the directory's name)
+  --domain NAME          init: the business domain (default: data)
   --format FMT           diagnostics as text (default), json or github (GitHub Actions annotations);
                          test: results as text (default), json or junit
   --verbose              also print info diagnostics (skipped targets …)
@@ -134,6 +154,12 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
       return compareCmd(cmd, rest, io);
     case 'test':
       return testCmd(rest, io);
+    case 'import':
+      return (await import('./import-cmd.js')).importCmd(rest, io, HELP);
+    case 'drift':
+      return (await import('./import-cmd.js')).driftCmd(rest, io, HELP);
+    case 'init':
+      return (await import('./import-cmd.js')).initCmd(rest, io, HELP, VERSION);
     case 'targets':
       return targetsCmd(rest, io);
     case 'rules':
