@@ -163,3 +163,17 @@ export class SourceError extends Error {
     super(diagnostic.message);
   }
 }
+
+/** Strict JSON (JSON.parse), with the error's line and column when it is not. */
+export function jsonError(text: string): { message: string; line: number; col: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    const m = /position (\d+)/.exec(message);
+    const offset = m ? Number(m[1]) : text.length;
+    const before = text.slice(0, offset).split('\n');
+    return { message, line: before.length, col: before[before.length - 1]!.length + 1 };
+  }
+}

@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { loadYaml, type PathSeg } from '../load/yaml.js';
 import type { Constraints, SourceRef } from '../model/ir.js';
-import { diag, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
+import { diag, jsonError, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,6 +27,12 @@ export function readJsonSchema(label: string, inputs: ReadonlyArray<{ file: stri
   const keys: Array<{ id: string; columns: string[] }> = [];
   let kind: ServerKind | undefined;
   for (const { file, text } of inputs) {
+    const bad = jsonError(text);
+    if (bad) {
+      diagnostics.push(diag({ file, line: bad.line, col: bad.col }, 'IMPORT_SYNTAX', `not valid JSON: ${bad.message}`));
+      continue;
+    }
+    // JSON is YAML: the yaml reader gives every node its position
     const loaded = loadYaml(file, text);
     if (!loaded.doc || loaded.diagnostics.some((d) => d.severity === 'error')) {
       diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, rule: 'IMPORT_SYNTAX', message: `not valid JSON: ${d.message}` })));
@@ -194,7 +200,10 @@ export function readJsonSchema(label: string, inputs: ReadonlyArray<{ file: stri
     }
     const rp = isObj(rowSchema.properties) ? rowSchema.properties : {};
     const req = new Set(Array.isArray(rowSchema.required) ? rowSchema.required.map(String) : []);
-    const columns = Object.entries(rp).map(([k, v]) => column(k, v, [...rowPath, 'properties', k], req.has(k) || (isEnvelope && kind !== 'cassandra'), 0));
+    // the Cassandra connector's range-tombstone markers are not columns
+    const columns = Object.entries(rp)
+      .filter(([k]) => !(isEnvelope && /^[._]range_(start|end)$/.test(k)))
+      .map(([k, v]) => column(k, v, [...rowPath, 'properties', k], req.has(k) || (isEnvelope && kind !== 'cassandra'), 0));
     found.push({
       table: {
         name: name.split('.').pop()!.replace(/[^A-Za-z0-9_]/g, '_'),

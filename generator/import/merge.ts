@@ -53,8 +53,37 @@ function setIfChanged(doc: Document, m: YAMLMap, key: string, value: unknown): b
     existing.value = value;
     return true;
   }
-  m.set(doc.createNode(key), doc.createNode(value));
+  const node = doc.createNode(value);
+  // a list written in flow style ([a, b]) stays in flow style
+  if ((isSeq(existing) || isMap(existing)) && (isSeq(node) || isMap(node))) node.flow = existing.flow ?? false;
+  m.set(doc.createNode(key), node);
   return true;
+}
+
+/** PostgreSQL and MySQL spellings of the same type: `timestamptz` is `timestamp with time zone`. */
+const ALIASES: Array<[RegExp, string]> = [
+  [/^timestamptz(\(\d+\))?$/, 'timestamp$1 with time zone'],
+  [/^timestamp(\(\d+\))?$/, 'timestamp$1 without time zone'],
+  [/^timetz(\(\d+\))?$/, 'time$1 with time zone'],
+  [/^time(\(\d+\))?$/, 'time$1 without time zone'],
+  [/^varchar/, 'character varying'],
+  [/^char(?!acter)/, 'character'],
+  [/^(int|int4)$/, 'integer'],
+  [/^int8$/, 'bigint'],
+  [/^int2$/, 'smallint'],
+  [/^bool$/, 'boolean'],
+  [/^float8$/, 'double precision'],
+  [/^float4$/, 'real'],
+  [/^decimal/, 'numeric'],
+];
+export function samePhysical(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return a === b;
+  const norm = (s: string) => {
+    let t = s.toLowerCase().replace(/\s+/g, ' ').replace(/\s*\(\s*/g, '(').replace(/\s*,\s*/g, ',').replace(/\s*\)/g, ')').trim();
+    for (const [re, to] of ALIASES) t = t.replace(re, to);
+    return t;
+  };
+  return norm(a) === norm(b);
 }
 
 function deleteKey(m: YAMLMap, key: string): boolean {
@@ -91,7 +120,7 @@ function mergeProperty(doc: Document, node: YAMLMap, src: Obj, col: ColumnDesc |
   changed = setIfChanged(doc, node, 'logicalType', src.logicalType) || changed;
   // an unsized decimal in the source (CQL decimal, PostgreSQL numeric) keeps the precision the contract states
   const keepDecimal = col?.type.kind === 'decimal' && col.type.precision === undefined && oldLogical === 'number';
-  if (src.physicalType !== undefined && !keepDecimal) changed = setIfChanged(doc, node, 'physicalType', src.physicalType) || changed;
+  if (src.physicalType !== undefined && !keepDecimal && !samePhysical(plain(node, 'physicalType'), src.physicalType)) changed = setIfChanged(doc, node, 'physicalType', src.physicalType) || changed;
   else if (src.physicalType === undefined && oldLogical !== src.logicalType) changed = deleteKey(node, 'physicalType') || changed;
   if (src.logicalType === 'array') changed = setIfChanged(doc, node, 'items', src.items) || changed;
   else changed = deleteKey(node, 'items') || changed;
@@ -255,5 +284,5 @@ export function mergeContract(file: string, text: string, src: SourceDescription
       if (idx >= 0) commentAt(doc, ['schema', i, 'properties', idx], c.text);
     }
   });
-  return { text: changed ? doc.toString({ lineWidth: 0 }) : text, diagnostics, changed };
+  return { text: changed ? doc.toString({ lineWidth: 0, flowCollectionPadding: false }) : text, diagnostics, changed };
 }

@@ -124,9 +124,11 @@ export function typeKeys(type: ColumnType, physical: string | undefined, c: Colu
 }
 
 /** One column as an ODCS property, with the comments that go with it. */
-function fieldProperty(c: ColumnDesc, names: Map<string, string>, pk?: { position: number }): { property: Obj; comments: string[] } {
+function fieldProperty(c: ColumnDesc, names: Map<string, string>, pk?: { position: number }, server?: ServerDesc['kind']): { property: Obj; comments: string[] } {
   const name = names.get(c.name) ?? safeName(c.name);
-  const t = typeKeys(c.type, c.physicalType, c.constraints);
+  // MySQL keys need a length (MYSQL_KEY_LENGTH) that Avro and JSON Schema do not carry: a marked placeholder
+  const keyLength = server === 'mysql' && (pk || c.unique) && c.type.kind === 'string' && c.type.maxLength === undefined && c.constraints.maxLength === undefined && !c.physicalType;
+  const t = typeKeys(keyLength ? { kind: 'string', maxLength: 255 } : c.type, c.physicalType, c.constraints);
   const p: Obj = { name, ...(name !== c.name ? { physicalName: c.name } : {}), ...t.keys };
   if (pk) {
     p.primaryKey = true;
@@ -136,6 +138,7 @@ function fieldProperty(c: ColumnDesc, names: Map<string, string>, pk?: { positio
   if (c.unique) p.unique = true;
   if (c.classification) p.classification = c.classification;
   if (c.comment !== undefined && c.comment.trim() !== '') p.description = c.comment;
+  if (keyLength) p.description = `${p.description ? `${String(p.description)} ` : ''}${PLACEHOLDER}: the source does not state the length of this MySQL key column; 255 is a placeholder`;
   if (c.constraints.enum) {
     p.quality = [
       {
@@ -211,7 +214,7 @@ export function draftContracts(src: SourceDescription, opts: DraftOptions = {}):
     const key = t.cassandra ? [...t.cassandra.partition, ...t.cassandra.clustering.map((c) => c.column)] : t.primaryKey;
     const properties: Obj[] = t.columns.map((c, i) => {
       const k = key.indexOf(c.name);
-      const fp = fieldProperty(c, names, k >= 0 ? { position: k + 1 } : undefined);
+      const fp = fieldProperty(c, names, k >= 0 ? { position: k + 1 } : undefined, src.server?.kind);
       positions.push({ path: [...sp, 'properties', i], at: c.at });
       if (fp.comments.length) comments.push({ path: [...sp, 'properties', i], text: fp.comments.join('\n') });
       return fp.property;
