@@ -198,8 +198,21 @@ export function mysqlStringValue(text: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------- expressions
 
-function makeExpr(src: string) {
-  const text = (c: Ctx) => (c.start && c.stop ? src.slice(c.start.start, c.stop.stop + 1) : '');
+/** ANTLR's character streams count code points; JavaScript strings count UTF-16 units. */
+function codePointOffsets(text: string): (cp: number) => number {
+  if (!/[\ud800-\udbff]/.test(text)) return (cp) => cp;
+  const map: number[] = [];
+  let u = 0;
+  for (const ch of text) {
+    map.push(u);
+    u += ch.length;
+  }
+  map.push(u);
+  return (cp) => map[Math.max(0, Math.min(cp, map.length - 1))]!;
+}
+
+function makeExpr(src: string, unit: (cp: number) => number) {
+  const text = (c: Ctx) => (c.start && c.stop ? src.slice(unit(c.start.start), unit(c.stop.stop + 1)) : '');
   const constant = (c: Ctx): Expr => {
     const t = text(c).trim();
     if (t.startsWith('`')) return { k: 'col', name: unquoteIdent(t) };
@@ -421,12 +434,14 @@ export async function readMysqlDdl(file: string, text: string): Promise<SourceDe
     return { format: 'mysql', label: file, tables: [], diagnostics: errors.slice(0, 5).map((e) => diag({ file, line: e.line, col: e.col }, 'IMPORT_SYNTAX', `not valid MySQL: ${e.message}`)) };
   }
   const diagnostics: Diagnostic[] = [];
-  const { expr, text: textOf } = makeExpr(text);
-  const at = (c: Ctx): SourceRef => pos(c.start?.start ?? 0);
+  const unit = codePointOffsets(text);
+  const { expr, text: textOf } = makeExpr(text, unit);
+  const at = (c: Ctx): SourceRef => pos(unit(c.start?.start ?? 0));
   let database: string | undefined;
   const tables = new Map<string, RawTable>();
   const key = (ns: string | undefined, n: string) => `${(ns ?? database ?? '').toLowerCase()}.${n.toLowerCase()}`;
   const problems = new Map<ColumnDesc, MysqlType['problem']>();
+  const unsigned = new Set<ColumnDesc>();
 
   const checkOf = (c: Ctx): ParsedCheck => {
     const sym = child(c, 'ConstraintSymbol');
@@ -448,10 +463,11 @@ export async function readMysqlDdl(file: string, text: string): Promise<SourceDe
       physicalType: mt.physical,
       type: mt.type,
       nullable: true,
-      constraints: { ...(mt.enum ? { enum: mt.enum } : {}), ...(mt.minimum !== undefined ? { minimum: mt.minimum } : {}) },
+      constraints: mt.enum ? { enum: mt.enum } : {},
       at: at(nameCtx),
     };
     if (mt.problem) problems.set(col, mt.problem);
+    if (mt.minimum !== undefined) unsigned.add(col);
     for (const cc of rules(def).slice(1)) {
       switch (kind(cc)) {
         case 'NullColumnConstraint':
@@ -623,6 +639,8 @@ export async function readMysqlDdl(file: string, text: string): Promise<SourceDe
       if (comment.piiTagged) c.piiSuggested = 'the column comment marks it PII';
     }
     const kept = applyChecks(t.columns, t.checks, 'mysql');
+    // UNSIGNED is a lower bound of 0, unless a CHECK states a bound of its own
+    for (const c of t.columns) if (unsigned.has(c) && c.constraints.minimum === undefined && c.constraints.exclusiveMinimum === undefined) c.constraints.minimum = 0;
     for (const c of t.columns) diagnostics.push(...columnLosses(c, label));
     const singles = new Set(t.uniques.filter((u) => u.length === 1).map((u) => u[0]!));
     for (const c of t.columns) if (singles.has(c.name) && !(t.primaryKey.length === 1 && t.primaryKey[0] === c.name)) c.unique = true;
