@@ -161,7 +161,8 @@ export async function driftCmd(args: readonly string[], io: Io, help: string): P
   const [{ drift }, fmt] = await Promise.all([import('../import/drift.js'), import('../breaking/format.js')]);
   const r = drift({ analysis: a, source: src });
   const color = io.isTTY && !('NO_COLOR' in io.env) && format === 'text';
-  const text = fmt.formatChanges(r.changes, format, { color, verbose });
+  // every difference is shown, info ones too: drift exists to list them
+  const text = fmt.formatChanges(r.changes, format, { color, verbose: true });
   if (format === 'json') io.stdout(text);
   else if (text) io.stderr(text);
   const errors = r.changes.filter((c) => c.severity === 'error').length;

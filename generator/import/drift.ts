@@ -46,13 +46,17 @@ function draftDoc(d: ContractDraft, label: string): LoadedYaml {
   return { file: fileOf([]), data: d.odcs, pos, keyPos: pos };
 }
 
-/** Strings whose column length is the type's: the effective maximum, so that varchar(n) and maxLength n agree. */
+/**
+ * A string's effective maximum length, as its type: varchar(n), varchar(m) with a CHECK of n, and text with
+ * maxLength n all say "at most n characters", and a change of it is reported once, as a type change.
+ */
 function normalizeLengths(f: Field): Field {
   if (f.type.kind !== 'string') return f;
   const lengths = [f.type.maxLength, f.constraints.maxLength].filter((x): x is number => x !== undefined);
   if (!lengths.length) return f;
-  const max = Math.min(...lengths);
-  return { ...f, type: { kind: 'string', maxLength: max }, constraints: { ...f.constraints, maxLength: max } };
+  const { maxLength: _, ...constraints } = f.constraints;
+  void _;
+  return { ...f, type: { kind: 'string', maxLength: Math.min(...lengths) }, constraints };
 }
 
 const stripLength = (t: LogicalType): LogicalType => (t.kind === 'string' ? { kind: 'string' } : t.kind === 'array' ? { kind: 'array', items: stripLength(t.items) } : t);
@@ -157,8 +161,8 @@ export function drift(opts: DriftOptions): DriftResult {
   const byName = new Map(oldSide.map((d) => [d.name, d]));
   const located = changes.map((ch): Change => {
     const at = ch.old ?? byName.get(ch.dataset)?.at ?? { file: ch.file, line: ch.line, col: ch.col };
-    const where = ch.old ? ` (source: ${ch.file}:${ch.line}:${ch.col})` : ch.rule === 'DATASET_REMOVED' ? ` (not in ${source.label})` : ` (source: ${ch.file}:${ch.line}:${ch.col})`;
-    return { file: at.file, line: at.line, col: at.col, severity: ch.severity, rule: ch.rule, category: ch.category, dataset: ch.dataset, message: `${ch.message.replace(/ was removed$/, ' is not in the source').replace(/ was added/, ' is in the source but not in the contract')}${where}` };
+    const where = ch.rule === 'DATASET_REMOVED' ? ` (not in ${source.label})` : ` (source: ${ch.file}:${ch.line}:${ch.col})`;
+    return { file: at.file, line: at.line, col: at.col, severity: ch.severity, rule: ch.rule, category: ch.category, dataset: ch.dataset, message: `${ch.message.replace(/ was removed$/, ' is not in the source').replace(/ was added without a default/, ' is in the source, without a default, but not in the contract').replace(/ was added/, ' is in the source but not in the contract')}${where}` };
   });
   return { changes: [...located, ...manual], compared, diagnostics };
 }
