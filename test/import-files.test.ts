@@ -7,6 +7,7 @@
  * schemas contractgen generates → import → generate again; for the repository contracts and the seeded
  * property-based contracts.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -462,6 +463,34 @@ describe('contractgen import (files)', () => {
     expect(sqlExpressionProblem('a = $$x$$')).toMatch(/dollar/);
     expect(sqlExpressionProblem('a > 0 -- no')).toMatch(/comment/);
     expect(sqlExpressionProblem("a = E'\\' ) x'")).toBeUndefined(); // an E'' string escapes its quote
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- weight
+
+describe('each command loads only the parser it needs', () => {
+  function modulesLoadedBy(args: string[], cwd: string): string[] {
+    const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
+    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(ROOT, 'dist/cli/contractgen.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out } });
+    expect(r.status, r.stderr).toBe(0);
+    return readFileSync(out, 'utf8').split('\n');
+  }
+  const has = (mods: string[], s: string) => mods.some((m) => m.includes(s));
+
+  it('lint loads nothing of import; a CQL import loads neither libpg-query nor the MySQL grammar', () => {
+    const lint = modulesLoadedBy(['lint'], ROOT);
+    expect(has(lint, '/dist/validate/placeholders.js')).toBe(true); // the recorder sees lint's modules
+    expect(lint.filter((m) => m.includes('/dist/import/') || m.includes('/dist/cli/import-cmd'))).toEqual([]);
+    const dir = tmp();
+    writeFileSync(join(dir, 'rides.cql'), readFileSync(join(ROOT, 'generated/cassandra/rides.cql')));
+    const cql = modulesLoadedBy(['import', 'rides.cql'], dir);
+    expect(has(cql, '/dist/import/cql.js')).toBe(true);
+    for (const heavy of ['libpg-query', 'dt-sql-parser', 'antlr4ng', '/dist/import/pg-', '/dist/import/mysql-ddl', '/dist/targets/']) expect(cql.filter((m) => m.includes(heavy)), heavy).toEqual([]);
+    const pgDir = tmp();
+    writeFileSync(join(pgDir, 'users.sql'), readFileSync(join(ROOT, 'generated/postgres/users.sql')));
+    const pg = modulesLoadedBy(['import', 'users.sql'], pgDir);
+    expect(has(pg, 'libpg-query')).toBe(true);
+    expect(pg.filter((m) => m.includes('dt-sql-parser') || m.includes('antlr4ng'))).toEqual([]);
   });
 });
 
