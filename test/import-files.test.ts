@@ -15,8 +15,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { ContractSource } from '../generator/analyze.js';
-import { readAvro } from '../generator/import/avro.js';
-import { parseCql, readCql, tokenize } from '../generator/import/cql.js';
+import { AVRO_TYPES, readAvro } from '../generator/import/avro.js';
+import { MYSQL_TYPES } from '../generator/import/mysql-ddl.js';
+import { PG_BUILTINS } from '../generator/import/pg-sql.js';
+import { CQL_TYPES, parseCql, readCql, tokenize } from '../generator/import/cql.js';
 import { readJsonSchema } from '../generator/import/json-schema.js';
 import { readPgDdl } from '../generator/import/pg-ddl.js';
 import { detectDialect } from '../generator/import/source.js';
@@ -463,6 +465,29 @@ describe('contractgen import (files)', () => {
     expect(sqlExpressionProblem('a = $$x$$')).toMatch(/dollar/);
     expect(sqlExpressionProblem('a > 0 -- no')).toMatch(/comment/);
     expect(sqlExpressionProblem("a = E'\\' ) x'")).toBeUndefined(); // an E'' string escapes its quote
+  });
+});
+
+// ---------------------------------------------------------------------------------------------- docs
+
+describe('docs/import.md', () => {
+  it('lists every type mapping of every reader', () => {
+    const page = readFileSync(join(ROOT, 'docs/import.md'), 'utf8');
+    const section = (title: string) => {
+      const start = page.indexOf(`### ${title}\n`);
+      expect(start, title).toBeGreaterThan(0);
+      const end = page.indexOf('\n#', start + 5);
+      return page.slice(start, end < 0 ? undefined : end);
+    };
+    const check = (title: string, names: readonly string[]) => {
+      const text = section(title);
+      for (const n of names) expect(text.includes(`\`${n}`) || text.includes(`\`${n.split('.').pop()}`), `${title}: ${n}`).toBe(true);
+    };
+    check('PostgreSQL', PG_BUILTINS);
+    check('MySQL', MYSQL_TYPES);
+    check('CQL', CQL_TYPES);
+    check('Avro', AVRO_TYPES);
+    for (const h of ['## Known losses', '## Placeholders', '## PII suggestions', '## `--merge`', '## `contractgen drift`', '## `contractgen init`', '## Type mappings']) expect(page).toContain(`\n${h}\n`);
   });
 });
 
