@@ -468,6 +468,47 @@ describe('contractgen import (files)', () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------------- robustness
+
+describe('property: mutated sources never throw', () => {
+  const mutation = fc.array(
+    fc.oneof(
+      fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 30 }) }),
+      fc.record({ op: fc.constant('insert' as const), at: fc.nat(), s: fc.constantFrom('(', ')', ',', ';', "'", '"', '`', '<', '>', '{', '}', '[', ']', ' PRIMARY KEY', ' CHECK (', '--', '/*', '$$', '\n', 'frozen<', 'NULL', '-', '0x', '{"type": "record"', '"fields": [', 'é🚕') }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  );
+  const mutate = (t: string, ms: ReadonlyArray<{ op: 'delete'; at: number; len: number } | { op: 'insert'; at: number; s: string }>) => {
+    for (const m of ms) {
+      const at = m.at % (t.length + 1);
+      t = m.op === 'delete' ? t.slice(0, at) + t.slice(at + m.len) : t.slice(0, at) + m.s + t.slice(at);
+    }
+    return t;
+  };
+  const inputs = {
+    sql: readFileSync(join(ROOT, 'test/fixtures/import/shop.pg.sql'), 'utf8'),
+    cql: readFileSync(join(ROOT, 'test/fixtures/import/cassandra-docs.cql'), 'utf8'),
+    avsc: readFileSync(join(ROOT, 'generated/avro/ridehailing.public.users/Envelope.avsc'), 'utf8'),
+    json: readFileSync(join(ROOT, 'generated/avro/ridehailing.mobility.rides/value.schema.json'), 'utf8'),
+  };
+
+  it('PostgreSQL DDL, CQL, Avro and JSON Schema give diagnostics or tables, and their contracts diagnostics, never an exception', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutation, mutation, mutation, mutation, async (a, b, c, d) => {
+        const pg = await readPgDdl('x.sql', mutate(inputs.sql, a));
+        const cql = readCql('x.cql', mutate(inputs.cql, b));
+        const avro = readAvro('x', [{ file: 'x.avsc', text: mutate(inputs.avsc, c) }]);
+        const js = readJsonSchema('x', [{ file: 'x.json', text: mutate(inputs.json, d) }]);
+        for (const src of [pg, cql, avro, js]) {
+          for (const dd of src.diagnostics) expect(dd.line).toBeGreaterThan(0);
+          analysisOf(importedContracts(src).sources);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS * 4 },
+    );
+  }, 300_000);
+});
+
 // ---------------------------------------------------------------------------------------------- docs
 
 describe('docs/import.md', () => {

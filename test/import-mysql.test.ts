@@ -15,7 +15,7 @@ import type { TableDesc } from '../generator/import/describe.js';
 import { mysqlStringValue, mysqlType, readMysqlDdl } from '../generator/import/mysql-ddl.js';
 import { bin } from './helpers/cli.js';
 import { contract, SEED } from './helpers/contract-arbitrary.js';
-import { errorsOf, generateAll, importedContracts, KNOWN_LOSSES } from './helpers/import.js';
+import { analysisOf, errorsOf, generateAll, importedContracts, KNOWN_LOSSES } from './helpers/import.js';
 import { ROOT } from './helpers/reference.js';
 
 const RUNS = Number(process.env.IMPORT_RUNS ?? 24);
@@ -139,6 +139,26 @@ describe('a mysqldump', () => {
     expect(r.stderr).toMatch(/^bad\.sql:3:\d+: error IMPORT_SYNTAX not valid MySQL: /m);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('property: a mutated mysqldump never throws', () => {
+  it('gives diagnostics or tables, and its contracts diagnostics', async () => {
+    const text = readFileSync(join(ROOT, 'test/fixtures/import/shop.mysql.sql'), 'utf8');
+    const edit = fc.array(fc.record({ at: fc.nat(), len: fc.integer({ min: 0, max: 20 }), s: fc.constantFrom('', '(', ')', ',', "'", '`', ' CHECK (', ' DEFAULT', ' unsigned', '/*!', 'é🚕', ' NOT NULL') }), { minLength: 1, maxLength: 3 });
+    await fc.assert(
+      fc.asyncProperty(edit, async (es) => {
+        let t = text;
+        for (const e of es) {
+          const at = e.at % (t.length + 1);
+          t = t.slice(0, at) + e.s + t.slice(at + e.len);
+        }
+        const src = await readMysqlDdl('x.sql', t);
+        for (const d of src.diagnostics) expect(d.line).toBeGreaterThan(0);
+        analysisOf(importedContracts(src).sources);
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  }, 300_000);
 });
 
 describe('MySQL pieces', () => {

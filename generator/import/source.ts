@@ -65,7 +65,14 @@ function filesOf(abs: string): string[] {
 
 /** Reads any source into the import description, with PII suggestions made. */
 export async function readSource(opts: SourceOptions): Promise<SourceDescription> {
-  const src = await read(opts);
+  let src: SourceDescription;
+  try {
+    src = await read(opts);
+  } catch (e) {
+    // a parser recursing past the stack on pathological input is the input's problem, not ours
+    if (e instanceof RangeError) throw new SourceError(diag({ file: opts.source, line: 1, col: 1 }, 'IMPORT_SYNTAX', `${opts.source} is nested too deeply to read: ${e.message}`));
+    throw e;
+  }
   suggestPii(src.tables);
   return src;
 }
