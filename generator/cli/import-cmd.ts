@@ -46,7 +46,7 @@ function print(io: Io, ds: readonly Diagnostic[], format: DiagnosticFormat, verb
 async function source(io: Io, opts: { source: string; dialect?: Dialect; schemas: string[] }, format: DiagnosticFormat): Promise<SourceDescription | number> {
   const { readSource } = await import('../import/source.js');
   try {
-    return await readSource({ source: opts.source, cwd: io.cwd, env: io.env, ...(opts.dialect ? { dialect: opts.dialect } : {}), ...(opts.schemas.length ? { schemas: opts.schemas } : {}) });
+    return await readSource({ source: opts.source, cwd: io.cwd, ...(opts.dialect ? { dialect: opts.dialect } : {}), ...(opts.schemas.length ? { schemas: opts.schemas } : {}) });
   } catch (e) {
     if (!(e instanceof SourceError)) throw e;
     print(io, [e.diagnostic], format, false);

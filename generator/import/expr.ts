@@ -21,7 +21,7 @@ export type Expr =
   | { k: 'op'; op: string; l: Expr; r: Expr }
   | { k: 'in'; arg: Expr; list: Expr[]; not: boolean }
   /** `arg op ANY (array)`: how PostgreSQL stores `IN (…)` */
-  | { k: 'any'; op: string; arg: Expr; list: Expr; }
+  | { k: 'any'; op: string; arg: Expr; list: Expr }
   | { k: 'between'; arg: Expr; lo: Expr; hi: Expr; not: boolean }
   | { k: 'isnull'; arg: Expr; not: boolean }
   | { k: 'call'; fn: string; args: Expr[] }
@@ -173,13 +173,10 @@ export function recognizeCheck(e: Expr, kindOf: (column: string) => Kind | undef
           return vs !== undefined && set('enum', vs);
         }
         case 'any': {
-          if (part.op !== '=' || !same(columnOf(part.arg)) || part.list.k !== 'array') {
-            const inner = part.list.k === 'cast' ? part.list.arg : undefined;
-            if (part.op !== '=' || inner?.k !== 'array' || !same(columnOf(part.arg))) return false;
-            const vs = values(inner.items, kindOf(column!) ?? 'json');
-            return vs !== undefined && set('enum', vs);
-          }
-          const vs = values(part.list.items, kindOf(column!) ?? 'json');
+          // `c = ANY (ARRAY[…])`, the array possibly cast (`(ARRAY[…])::text[]`)
+          const arr = part.list.k === 'cast' ? part.list.arg : part.list;
+          if (part.op !== '=' || arr.k !== 'array' || !same(columnOf(part.arg))) return false;
+          const vs = values(arr.items, kindOf(column!) ?? 'json');
           return vs !== undefined && set('enum', vs);
         }
         case 'between': {

@@ -17,7 +17,6 @@ export interface PgCatalogOptions {
   url: string;
   /** schemas to read; all but the system ones when empty */
   schemas?: readonly string[];
-  env?: Record<string, string | undefined>;
 }
 
 /** The URL without its password or query, for messages and for the contracts. */

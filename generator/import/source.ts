@@ -18,9 +18,8 @@ export interface SourceOptions {
   source: string;
   cwd: string;
   dialect?: Dialect;
-  /** PostgreSQL schemas to read (live catalog) */
+  /** PostgreSQL schemas to read (live catalog); the connection also takes libpq's PG* environment variables */
   schemas?: readonly string[];
-  env?: Record<string, string | undefined>;
 }
 
 /** Largest source file read: a schema dump is far smaller. */
@@ -81,7 +80,7 @@ async function read(opts: SourceOptions): Promise<SourceDescription> {
   const s = opts.source;
   if (/^postgres(ql)?:\/\//i.test(s)) {
     const { readPgCatalog } = await import('./pg-catalog.js');
-    return readPgCatalog({ url: s, ...(opts.schemas ? { schemas: opts.schemas } : {}), ...(opts.env ? { env: opts.env } : {}) });
+    return readPgCatalog({ url: s, ...(opts.schemas ? { schemas: opts.schemas } : {}) });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) {
     const scheme = s.slice(0, s.indexOf(':'));
