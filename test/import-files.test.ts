@@ -179,7 +179,7 @@ describe('CQL (the DDL-subset parser)', () => {
 
   it('round trip: the CQL contractgen generates → import → generate, field by field (repository and property-based contracts)', async () => {
     const cases: ContractSource[][] = [[read('contracts/rides.odcs.yaml'), read('contracts/users.odcs.yaml')], ...samples('cassandra').map((c, i) => [{ file: `random-${i}.odcs.yaml`, text: c.yaml }])];
-    let withDecimal = 0;
+    let decimalsMet = 0;
     for (const sources of cases) {
       const first = await generateAll(sources, ['cassandra']);
       const cql = [...first.files].filter(([p]) => p.endsWith('.cql'));
@@ -190,7 +190,7 @@ describe('CQL (the DDL-subset parser)', () => {
         const original = await decimals(sources);
         const { sources: imported } = importedContracts(src);
         const fixed = statePrecisions(imported, original);
-        if (fixed !== imported) withDecimal++;
+        decimalsMet += original.size;
         const second = await generateAll(fixed, ['cassandra']);
         const again = [...second.files].filter(([p]) => p.endsWith('.cql'));
         expect(again.length).toBe(1);
@@ -207,7 +207,8 @@ describe('CQL (the DDL-subset parser)', () => {
         expect(shape(b), `${path}\n${text}`).toEqual(shape(a));
       }
     }
-    expect(withDecimal).toBeGreaterThan(0); // the known loss was met and remedied, not skipped
+    // the known loss was met (rides' fare_amount): remedied while the model needs a precision, checked like the rest
+    expect(decimalsMet).toBeGreaterThan(0);
   }, 300_000);
 
   it('syntax errors are positioned', () => {

@@ -217,6 +217,8 @@ describe('a database contractgen has never seen', () => {
       expect(src.diagnostics.map((d) => d.rule)).toEqual(['IMPORT_TYPE_LOSSY']);
       const { sources } = importedContracts(src);
       expect(sources[0]!.text).toMatch(/- name: value\n\s+logicalType: number\n\s+physicalType: numeric\n/);
+      // today the model needs a precision: lint asks for one. (When unsized numerics reach the model, this is the
+      // line to change: the contract must then lint without an error.)
       expect(errorsOf(analysisOf(sources).diagnostics).map((e) => e.split(' ')[1])).toEqual(['DECIMAL_PRECISION']);
     } finally {
       await x.client.end();
