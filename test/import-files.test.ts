@@ -442,9 +442,20 @@ describe('contractgen import (files)', () => {
       [['import', 'x.sql', '--dialect', 'oracle'], /--dialect must be postgres or mysql/],
       [['drift'], /drift needs --source/],
       [['import', '.'], /IMPORT_SOURCE \. holds no \.sql, \.cql, \.avsc or \.json file/],
+      [['import', 'x.sql', '--merge', 'c.yaml', '--out', 'd'], /--merge updates a contract in place; it takes no --out/],
+      [['init', 'a', 'b'], /init: unexpected argument "b" \(at most 1 DIR\)/],
     ];
-    for (const [args, re] of cases) {
-      const r = await cli(args, dir);
+    // and beside a readable source
+    const withSource = tmp();
+    writeFileSync(join(withSource, 'users.sql'), 'CREATE TABLE users (id int PRIMARY KEY);\n');
+    writeFileSync(join(withSource, 'a-file'), 'x\n');
+    mkdirSync(join(withSource, 'contracts')); // empty: nothing to compare with
+    const besideSource: Array<[string[], RegExp]> = [
+      [['import', 'users.sql', '--out', 'a-file'], /--out a-file: not a directory/],
+      [['drift', '--source', 'users.sql'], /no contracts in contracts/],
+    ];
+    for (const [args, re, cwd] of [...cases.map(([a, r]) => [a, r, dir] as const), ...besideSource.map(([a, r]) => [a, r, withSource] as const)]) {
+      const r = await cli([...args], cwd);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(re);
       expect(r.stderr).not.toContain('pw@');

@@ -4,7 +4,7 @@
  */
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { defineCommand } from '../command.js';
-import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';
+import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report } from '../common.js';
 import { useColor } from '../io.js';
 import { dialectFlag, readSourceFromFlags, schemaFlag, SOURCE_KINDS } from '../source.js';
 
@@ -26,7 +26,7 @@ a scheduled CI job: docs/import.md shows one. Exits 1 on a breaking difference o
     dialect: dialectFlag,
     schema: schemaFlag,
     format: formatFlag,
-    verbose: verboseFlag,
+    verbose: { type: 'boolean', help: "also print the source's warnings and infos (types mapped with a loss …)" },
   },
   examples: [
     ['contractgen drift --source "postgresql://readonly@db.internal:5432/app"', 'has production drifted from the contracts?'],

@@ -8,7 +8,7 @@ import { basename, join, resolve } from 'node:path';
 import { cmp, hasErrors, summary, UsageError } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
-import { formatFlag, report, verboseFlag } from '../common.js';
+import { formatFlag, report } from '../common.js';
 import { useColor } from '../io.js';
 import { dialectFlag, readSourceFromFlags, schemaFlag, SOURCE_KINDS } from '../source.js';
 
@@ -25,8 +25,8 @@ JSON Schema. What the source cannot tell (owner, purpose, SLA, a file's host and
 TODO(import) placeholder, and PII is suggested (contractgen.pii.suggested), never asserted: lint warns on both
 (PLACEHOLDER, PII_SUGGESTED) until a person decides. An existing contract is never overwritten (exit 2, naming
 it). --merge CONTRACT updates that contract's schema from the source instead, keeps everything written by hand,
-and prints what changed with the rule IDs of breaking. Exits 1 when the source does not parse or has no table,
-2 when it cannot be read. Sources, mappings and losses: docs/import.md.`,
+and prints what changed with the rule IDs of breaking. Exits 1 when the source does not parse, has no table or
+lacks a --table, 2 when it cannot be read. Sources, mappings and losses: docs/import.md.`,
   positionals: { name: 'SOURCE', min: 1, max: 1, help: SOURCE_KINDS },
   flags: {
     out: { type: 'string', value: 'DIR', shownDefault: 'contracts/', help: 'where the contracts go' },
@@ -35,7 +35,7 @@ and prints what changed with the rule IDs of breaking. Exits 1 when the source d
     dialect: dialectFlag,
     schema: schemaFlag,
     format: formatFlag,
-    verbose: verboseFlag,
+    verbose: { type: 'boolean', help: 'also print info diagnostics (each CHECK kept whole …)' },
   },
   examples: [
     ['contractgen import postgresql://app@db:5432/app --schema public', 'a contract per table of a live database'],
