@@ -48,6 +48,7 @@ export const mysqlTarget: Target = {
         }
       }
       for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
       const tc = tableComment(ds);
       const content = ctx.template('mysql/table.sql')({
         ...datasetHeader(ds),

@@ -67,6 +67,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
       partitionedBy,
       relationships: buildRelationships(ctx, s, path, fields),
       quality: buildQuality(ctx, s.quality, [...path, 'quality'], s.name),
+      ...checksOf(ext),
       sla,
       cdc: { enabled: source !== undefined && ext.get(EXT.cdcEnabled) !== false },
       kafka: kafkaSettings(ext),
@@ -104,6 +105,12 @@ function ownerOf(team: unknown): Dataset['owner'] {
     arr(team.members).forEach(add);
   } else if (Array.isArray(team)) team.forEach(add);
   return owner;
+}
+
+/** CHECK constraints kept whole (contractgen.check), in the SQL of the dataset's source. */
+function checksOf(ext: Extensions): Pick<Dataset, 'checks'> {
+  const checks = ext.get(EXT.check);
+  return checks ? { checks: checks.map((c) => ({ ...(c.name !== undefined ? { name: c.name } : {}), expression: c.expression })) } : {};
 }
 
 /** The per-dataset Kafka and Schema Registry overrides. */
