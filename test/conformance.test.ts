@@ -23,6 +23,17 @@ const dcs121 = reference('dcs/datacontract.schema.v1.2.1.json');
 const odcsExamples = reference('odcs/examples');
 const dcsExamples = reference('dcs/examples');
 
+/**
+ * The example contracts directly in `dir`, sorted. Sub-folders are not read: `odcs/examples/v3.2.0-draft/` holds
+ * examples of a later ODCS version, which these schemas do not describe (ODCS v3.2.0 support is a later task).
+ */
+function examplesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
+    .map((e) => e.name)
+    .sort();
+}
+
 function official(path: string, draft: '2019' | '07') {
   const ajv = draft === '2019' ? new Ajv2019({ allErrors: true, strict: false }) : new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
@@ -53,7 +64,7 @@ function bothReject(mutations: Array<[string, () => Obj]>, officialValidate: (d:
 describe.runIf(odcs31.available)('ODCS conformance', () => {
   const v31 = official(odcs31.path, '2019');
   const v302 = official(odcs302.path, '2019');
-  const files = readdirSync(odcsExamples.path).filter((f) => f.endsWith('.yaml')).sort();
+  const files = examplesIn(odcsExamples.path);
 
   it('has the official examples to compare against', () => {
     expect(files.length).toBeGreaterThanOrEqual(9);
@@ -70,19 +81,23 @@ describe.runIf(odcs31.available)('ODCS conformance', () => {
 
   it('agrees with the official v3.0.2 schema on the v3.0.x examples it accepts', () => {
     let compared = 0;
+    let accepted = 0;
     for (const f of files) {
       const doc = load(f, readFileSync(join(odcsExamples.path, f), 'utf8'));
       if (!String((doc.data as Obj).apiVersion).startsWith('v3.0')) continue;
       compared++;
-      if (v302(doc.data)) expect(checkSchema('odcs', doc), f).toEqual([]);
+      if (v302(doc.data)) {
+        expect(checkSchema('odcs', doc), f).toEqual([]);
+        accepted++;
+      }
     }
     expect(compared).toBeGreaterThan(0);
+    expect(accepted, 'v3.0.2 accepts none of the v3.0 examples: this test would check nothing').toBeGreaterThan(0);
   });
 
   for (const f of ['users.odcs.yaml', 'rides.odcs.yaml']) {
     it(`our contract ${f} is valid under the official ODCS v3.1.0 schema`, () => {
       const doc = load(f, readFileSync(join(ROOT, 'contracts', f), 'utf8'));
-      expect(v31.errors ?? [], JSON.stringify(v31(doc.data) ? [] : v31.errors)).toBeDefined();
       expect(v31(doc.data), JSON.stringify(v31.errors)).toBe(true);
       expect(checkSchema('odcs', doc)).toEqual([]);
     });
@@ -130,16 +145,34 @@ describe.runIf(odcs31.available)('ODCS conformance', () => {
   bothReject(mutations, v31, 'odcs');
 });
 
+/**
+ * Where our DCS schema is knowingly more lenient than the official one, and why: each is an official error that
+ * does not count. The official schema runs with Ajv's formats here; DCS's own tooling (Python jsonschema) does
+ * not assert formats.
+ */
+const DCS_LENIENT: Array<{ keyword: string; path: RegExp; why: string }> = [
+  { keyword: 'format', path: /^\/servers\/[^/]+\/location$/, why: "a server location is a URI template: the spec's README and examples write s3://…/{model}/*.json" },
+];
+
 describe.runIf(dcs121.available)('DCS conformance', () => {
   const v = official(dcs121.path, '07');
   const v31 = official(odcs31.path, '2019');
-  const files = readdirSync(dcsExamples.path).filter((f) => f.endsWith('.yaml')).sort();
+  const files = examplesIn(dcsExamples.path);
+
+  it('has the official examples to compare against', () => {
+    expect(files.length).toBeGreaterThanOrEqual(2);
+  });
 
   for (const f of files) {
     it(`agrees with the official DCS 1.2.1 schema on examples/${f}`, () => {
       const doc = load(f, readFileSync(join(dcsExamples.path, f), 'utf8'));
       const ours = checkSchema('dcs', doc);
-      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: v(doc.data) as boolean });
+      v(doc.data);
+      const errors = (v.errors ?? []) as Array<{ keyword: string; instancePath: string }>;
+      const lenient = errors.filter((e) => DCS_LENIENT.some((l) => l.keyword === e.keyword && l.path.test(e.instancePath)));
+      // an `if`/`then` failure above a lenient error is that error again, unless something else fails under it
+      const counted = errors.filter((e) => !lenient.includes(e) && !(e.keyword === 'if' && lenient.some((l) => l.instancePath.startsWith(`${e.instancePath}/`)) && !errors.some((o) => o.keyword !== 'if' && !lenient.includes(o) && o.instancePath.startsWith(`${e.instancePath}/`))));
+      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: counted.length === 0 });
     });
 
     it(`converts examples/${f} into ODCS that the official ODCS v3.1.0 schema accepts`, () => {
@@ -160,6 +193,8 @@ describe.runIf(dcs121.available)('DCS conformance', () => {
     ['unknown field type', () => { const d = base(); d.models.orders.fields.order_total.type = 'uuid'; return d; }],
     ['kafka server without topic', () => ({ ...base(), servers: { k: { type: 'kafka', host: 'k:9092' } } })],
     ['s3 server with format iceberg', () => ({ ...base(), servers: { s: { type: 's3', location: 's3://b/p', format: 'iceberg' } } })],
+    ['s3 location with a space', () => ({ ...base(), servers: { s: { type: 's3', location: 's3://b/my orders/*.json' } } })],
+    ['s3 location without a scheme', () => ({ ...base(), servers: { s: { type: 's3', location: 'bucket/{model}' } } })],
     ['sql quality without query', () => { const d = base(); d.models.orders.fields.order_total.quality = [{ type: 'sql', mustBe: 0 }]; return d; }],
     ['required is a string', () => { const d = base(); d.models.orders.fields.order_total.required = 'yes'; return d; }],
   ];
@@ -174,7 +209,7 @@ describe.runIf(odcs31.available)('build-time compiled validators', () => {
     const runtime = validator('odcs', 'runtime');
     const runtimeDcs = validator('dcs', 'runtime');
     const inputs: unknown[] = [];
-    for (const f of readdirSync(odcsExamples.path)) inputs.push(load(f, readFileSync(join(odcsExamples.path, f), 'utf8')).data);
+    for (const f of examplesIn(odcsExamples.path)) inputs.push(load(f, readFileSync(join(odcsExamples.path, f), 'utf8')).data);
     for (const f of ['users.odcs.yaml', 'rides.odcs.yaml', '../test/fixtures/lint/five-errors.odcs.yaml']) inputs.push(load(f, readFileSync(join(ROOT, 'contracts', f), 'utf8')).data);
     let invalid = 0;
     for (const d of inputs) {
@@ -183,9 +218,26 @@ describe.runIf(odcs31.available)('build-time compiled validators', () => {
       expect(compiled(d)).toBe(v);
     }
     expect(invalid).toBeGreaterThan(0);
-    for (const f of readdirSync(dcsExamples.path)) {
+    const dcsFiles = examplesIn(dcsExamples.path);
+    expect(dcsFiles.length).toBeGreaterThan(0);
+    for (const f of dcsFiles) {
       const d = load(f, readFileSync(join(dcsExamples.path, f), 'utf8')).data;
       expect(compiledDcs(d)).toBe(runtimeDcs(d) as boolean);
+    }
+  });
+});
+
+describe('reference files (../shared/reference)', () => {
+  it('a missing one skips its tests outside CI and fails them with CI=true', () => {
+    const ci = process.env.CI;
+    try {
+      process.env.CI = 'false';
+      expect(reference('odcs/no-such-file.json').available).toBe(false);
+      process.env.CI = 'true';
+      expect(() => reference('odcs/no-such-file.json')).toThrow(/reference file missing in CI/);
+    } finally {
+      if (ci === undefined) delete process.env.CI;
+      else process.env.CI = ci;
     }
   });
 });

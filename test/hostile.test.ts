@@ -19,6 +19,7 @@ async function expectRefused(dir: string, rules: string[]) {
   const out = join(mkdtempSync(join(tmpdir(), 'cg-hostile-')), 'generated');
   const r = await cli(['generate', '--contracts', dir, '--out', out], ROOT);
   expect([1, 2], r.stderr).toContain(r.code);
+  expect(rules.length, 'an illegal case names the rules it must produce').toBeGreaterThan(0);
   for (const rule of rules) expect(r.stderr, r.stderr).toMatch(new RegExp(`:\\d+:\\d+: error ${rule} `));
   expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
   expect(r.stderr).not.toContain('internal error');

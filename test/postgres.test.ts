@@ -29,7 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await db?.end();
-  cluster?.stop();
+  await cluster?.stop();
 });
 
 function example(f: Field): unknown {

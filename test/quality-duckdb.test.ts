@@ -14,7 +14,8 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../generator/model/ir.js';
 import { mapType } from '../generator/model/types.js';
-import { runSuite } from '../generator/quality/duckdb.js';
+import { readAs, runSuite, typedSelect } from '../generator/quality/duckdb.js';
+import { maskMessage, maskRow } from '../generator/quality/run.js';
 import type { Expectation } from '../generator/quality/suite.js';
 import { cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
@@ -91,9 +92,50 @@ describe('expectations on DuckDB', () => {
     expect(r!.error).toContain('unsupported expectation type expect_column_to_exist');
   });
 
+  it('reads text as a type strictly: NULL where the value is not one, never an invented value', async () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['12', 'INTEGER', 12],
+      [' -3 ', 'BIGINT', '-3'], // BIGINT comes back as text
+      ['4.0', 'SMALLINT', 4],
+      ['2.5', 'INTEGER', null], // a cast would round it
+      ['1e3', 'INTEGER', null],
+      ['70000', 'SMALLINT', null],
+      ['true', 'BOOLEAN', true],
+      ['yes', 'BOOLEAN', null], // a cast would take it
+      ['12.345', 'DECIMAL(10,2)', '12.35'],
+      ['1e40', 'DECIMAL(10,2)', null],
+      ['1990-04-17', 'DATE', '1990-04-17'],
+      ['1990-13-45', 'DATE', null],
+      ['2024-03-01T12:00:00Z', 'TIMESTAMP WITH TIME ZONE', '2024-03-01 12:00:00+00'],
+      ['yesterday', 'TIMESTAMP WITH TIME ZONE', null],
+      ['{"lat": 1.5}', 'STRUCT(lat DOUBLE)', { lat: 1.5 }],
+      ['x', 'STRUCT(lat DOUBLE)', null],
+      ['["a","b"]', 'VARCHAR[]', ['a', 'b']],
+      ['anything', 'VARCHAR', 'anything'],
+    ];
+    for (const [text, type, want] of cases) {
+      const got = (await con.runAndReadAll(`SELECT ${readAs(`'${text.replace(/'/g, "''")}'`, type)} AS v`)).getRowObjectsJson()[0]!.v;
+      expect(got, `${JSON.stringify(text)} as ${type}`).toEqual(want);
+    }
+  });
+
+  it('on rows read from text: an unreadable value fails its type check with the row, and is not a missing one', async () => {
+    await con.run(`CREATE OR REPLACE TABLE "t#raw" AS SELECT * FROM (VALUES ('1', '2024-01-01'), ('2', 'not a date'), ('3', NULL)) v(id, day)`);
+    await con.run(`CREATE OR REPLACE VIEW t AS SELECT ${typedSelect([['id', 'INTEGER'], ['day', 'DATE']])} FROM "t#raw"`);
+    const raw = { table: 't#raw', types: new Map([['id', 'INTEGER'], ['day', 'DATE']]) };
+    const [type, nulls] = await runSuite(con, { name: 't', expectations: [{ type: 'expect_column_values_to_be_of_type', kwargs: { column: 'day', type_: 'DateType' }, meta }, { type: 'expect_column_values_to_not_be_null', kwargs: { column: 'day' }, meta }] }, 't', undefined, raw);
+    expect(type).toMatchObject({ passed: false, observed: { type: 'DateType', unreadable: 1 }, samples: [{ id: '2', day: 'not a date' }] });
+    expect(nulls).toMatchObject({ passed: false, observed: { unexpected: 1, of: 3 }, samples: [{ id: '3', day: null }] });
+  });
+
+  it('masks every value but those of the columns it may show, and quoted text in messages', () => {
+    expect(maskRow({ id: 1, email: 'a@x.io', note: null, computed: 'secret' }, new Set(['id']))).toEqual({ id: 1, email: '***', note: null, computed: '***' });
+    expect(maskMessage(`Conversion Error: Could not convert string 'ana@x.io' to INT32 in column "email"`)).toBe(`Conversion Error: Could not convert string '***' to INT32 in column "email"`);
+  });
+
   it('covers every expectation type the quality target emits', () => {
     const emitted = new Set([...files].filter(([k]) => k.startsWith('quality/') && k.endsWith('.json') && !k.includes('manifest')).flatMap(([, v]) => (JSON.parse(v) as { expectations: Array<{ type: string }> }).expectations.map((e) => e.type)));
-    const tested = new Set(CASES.map(([, e]) => e.type));
+    const tested = new Set<string>(CASES.map(([, e]) => e.type));
     expect([...emitted].filter((t) => !tested.has(t))).toEqual([]);
   });
 });
@@ -122,8 +164,46 @@ describe('contractgen test', () => {
     const r = await cli(['test', '--data', dir], ROOT);
     expect(r.code, r.stderr).toBe(1);
     expect(failures(r.stdout)).toEqual(EXPECTED_FAILURES);
-    expect(r.stdout).toMatch(/FAIL users\.email:format:email \(expect_column_values_to_match_regex\) unexpected=1 of=2\n {7}\{.*"email":"not-an-email"/);
+    // the failing row is shown, its PII values masked: email is restricted and contractgen.pii
+    expect(r.stdout).toMatch(/FAIL users\.email:format:email \(expect_column_values_to_match_regex\) unexpected=1 of=2\n {7}\{.*"email":"\*\*\*"/);
+    expect(r.stdout).toMatch(/FAIL users\.user_type:validValues .*\n {7}\{.*"user_type":"alien"/); // not PII: shown
     expect(r.stdout).toContain('contractgen test: 2 dataset(s)');
+  });
+
+  it('never prints the value of a PII field (classification restricted or contractgen.pii) in text, JSON or JUnit', async () => {
+    const pii = datasets.flatMap((ds) => ds.fields.filter((f) => f.pii || f.classification === 'restricted').map((f) => ({ ds: ds.name, f })));
+    expect(pii.map((p) => `${p.ds}.${p.f.name}`)).toEqual(expect.arrayContaining(['users.email', 'users.document_number', 'users.birth_date', 'rides.pickup_lat']));
+    // every row breaks a rule, so every row is a failing sample somewhere
+    const leaky = mkdtempSync(join(tmpdir(), 'cg-test-pii-'));
+    for (const ds of datasets) writeFileSync(join(leaky, `${ds.name}.jsonl`), rows(ds, PLANTED[ds.name as 'users' | 'rides']).split('\n')[1] + '\n');
+    const secrets = [...new Set(pii.flatMap(({ ds, f }) => [f.examples[0], (PLANTED as Record<string, Record<string, unknown>>)[ds]?.[f.physicalName]]).filter((v) => v !== undefined && v !== null).map(String))];
+    expect(secrets).toEqual(expect.arrayContaining(['not-an-email', '11111111111', 'Maria da Silva', '-23.5614']));
+    for (const format of ['text', 'json', 'junit']) {
+      const r = await cli(['test', '--data', leaky, '--format', format], ROOT);
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+      expect(r.stdout, format).toContain('***');
+      for (const s of secrets) expect(r.stdout + r.stderr, `${format} prints ${s}`).not.toContain(s);
+    }
+  });
+
+  it('fails the type check of a value that cannot be read as its declared type, and nothing else', async () => {
+    const bad = mkdtempSync(join(tmpdir(), 'cg-test-types-'));
+    // the second row of each dataset: new keys (so no uniqueness rule breaks), and values its types cannot read
+    const broken = {
+      users: { user_id: '00000000-0000-4000-8000-000000000001', email: 'joao@example.com', document_number: '11111111111', birth_date: '1990-13-45' },
+      rides: { ride_id: '00000000-0000-4000-8000-000000000002', completed_at: 'yesterday', duration_s: 2.5, fare_amount: 'a lot', rating: 'five', distance_km: '7,4' },
+    };
+    for (const ds of datasets) writeFileSync(join(bad, `${ds.name}.jsonl`), rows(ds, broken[ds.name as 'users' | 'rides']));
+    const r = await cli(['test', '--data', bad], ROOT);
+    expect(r.code, r.stderr).toBe(1);
+    expect(failures(r.stdout)).toEqual(['rides.completed_at:type', 'rides.distance_km:type', 'rides.duration_s:type', 'rides.fare_amount:type', 'rides.rating:type', 'users.birth_date:type']);
+    expect(r.stdout).not.toContain('error:'); // no expectation could not be evaluated
+    expect(r.stdout).toMatch(/FAIL users\.birth_date:type \(expect_column_values_to_be_of_type\) type="DateType" duckdb_type="DATE" unreadable=1\n {7}\{.*"birth_date":"\*\*\*"/);
+    expect(r.stdout).toMatch(/FAIL rides\.rating:type .* unreadable=1\n {7}\{.*"rating":"five"/);
+    // the same data with good values passes every type check
+    const good = mkdtempSync(join(tmpdir(), 'cg-test-types-good-'));
+    for (const ds of datasets) writeFileSync(join(good, `${ds.name}.jsonl`), rows(ds, {}).split('\n')[0] + '\n');
+    expect(failures((await cli(['test', '--data', good], ROOT)).stdout)).toEqual([]);
   });
 
   it('writes JUnit XML that parses, and JSON', async () => {
@@ -211,13 +291,13 @@ describe('contractgen test', () => {
       const cols = Object.keys(row);
       await app.query(`INSERT INTO public.users (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((k) => row[k]));
       await app.end();
-      const r = await cli(['test', '--data', `postgresql://postgres:not-shown@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
+      const r = await cli(['test', '--data', `postgresql://${pg.user}:${pg.password}@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
       expect(r.stdout).not.toContain('FAIL');
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toContain('users: 43 expectations on 1 rows');
       // the report names where the rows came from, never the password
       expect(r.stdout).toContain(`from postgresql://postgres:***@127.0.0.1:${pg.port}/app (users)`);
-      expect(r.stdout + r.stderr).not.toContain('not-shown');
+      expect(r.stdout + r.stderr).not.toContain(pg.password);
     }, 60_000);
   });
 
@@ -246,4 +326,29 @@ describe('contractgen test', () => {
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('test needs --data');
   });
+});
+
+describe('contractgen test never fails internally', () => {
+  it('on every legal case of the hostile corpus, with rows from the examples and rows of hostile text (exit 0, 1 or 2, never 3)', async () => {
+    const { analyze } = await import('../generator/analyze.js');
+    const corpus = join(ROOT, 'test/fixtures/hostile');
+    const cases = (JSON.parse(readFileSync(join(corpus, 'cases.json'), 'utf8')) as Array<{ name: string; legal: boolean }>).filter((c) => c.legal);
+    const hostile = ["'; DROP TABLE x; --", '"', '\\', '{"a":', '[1,2', 'NaN', '-0', '1e999', '2024-02-30', '\u0000', '🚕'];
+    const codes = new Set<number>();
+    for (const c of cases) {
+      const a = analyze({ cwd: ROOT, contracts: [join(corpus, c.name)] });
+      const data = mkdtempSync(join(tmpdir(), 'cg-test-hostile-'));
+      const { lakeName } = await import('../generator/model/naming.js');
+      for (const ds of a.model.datasets) {
+        const good = Object.fromEntries(ds.fields.map((f) => [f.physicalName, f.examples[0] ?? null]));
+        const lines = [good, ...hostile.map((h) => Object.fromEntries(ds.fields.map((f) => [f.physicalName, h])))].map((r) => JSON.stringify(r));
+        writeFileSync(join(data, `${lakeName(ds)}.jsonl`), `${lines.join('\n')}\n`);
+      }
+      const r = await cli(['test', '--contracts', join(corpus, c.name), '--data', data], ROOT);
+      expect([0, 1, 2], `${c.name}: ${r.stderr}`).toContain(r.code);
+      expect(r.stderr, c.name).not.toContain('internal error');
+      codes.add(r.code);
+    }
+    expect([...codes], 'the hostile rows break rules, and every file reads').toEqual([1]);
+  }, 300_000);
 });

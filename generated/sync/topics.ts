@@ -37,4 +37,8 @@ export const DEFAULTS = {
   maxRecords: 10000,
   maxBytes: 16777216,
   maxAgeMs: 60000,
+  retries: 5,
+  backoffMs: 200,
+  s3TimeoutMs: 10000,
+  httpPort: 8080,
 };

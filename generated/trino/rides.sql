@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS hive.raw.rides (
     "key" varchar COMMENT 'message key, base64 (null for none)',
     "value" varchar COMMENT 'message value, base64 (null for a tombstone)',
     "offset" bigint COMMENT 'Kafka offset',
-    "timestamp" bigint COMMENT 'Kafka timestamp, epoch milliseconds',
+    "timestamp" varchar COMMENT 'Kafka timestamp, ISO-8601 UTC (null when the record has none)',
     dt varchar COMMENT 'partition: UTC date of the Kafka timestamp',
     hour varchar COMMENT 'partition: UTC hour of the Kafka timestamp'
 )
@@ -48,9 +48,11 @@ WITH (
     partitioned_by = ARRAY['requested_date']
 );
 
--- General access: personal data hashed or coarsened, everything else as is.
+-- General access: personal data hashed with a key (pii-key.sql) or coarsened, everything else as is. The view runs
+-- with its owner's rights (SECURITY DEFINER), so readers need no access to the key or the trusted table.
 CREATE OR REPLACE VIEW hive.trusted.rides_masked
-COMMENT 'rides without personal data: PII columns hashed or coarsened'
+COMMENT 'rides without personal data: PII columns hashed with a key or coarsened'
+SECURITY DEFINER
 AS
 SELECT
     city,

@@ -65,12 +65,12 @@ export const PLAN: Plan = {
         },
         {
           "name": "timestamp",
-          "type_text": "bigint",
-          "type_json": "{\"name\":\"timestamp\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka timestamp, epoch milliseconds\"}}",
-          "type_name": "LONG",
+          "type_text": "string",
+          "type_json": "{\"name\":\"timestamp\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"Kafka timestamp, ISO-8601 UTC (null when the record has none)\"}}",
+          "type_name": "STRING",
           "position": 3,
-          "comment": "Kafka timestamp, epoch milliseconds",
-          "nullable": false
+          "comment": "Kafka timestamp, ISO-8601 UTC (null when the record has none)",
+          "nullable": true
         },
         {
           "name": "dt",
@@ -344,12 +344,12 @@ export const PLAN: Plan = {
         },
         {
           "name": "timestamp",
-          "type_text": "bigint",
-          "type_json": "{\"name\":\"timestamp\",\"type\":\"long\",\"nullable\":false,\"metadata\":{\"comment\":\"Kafka timestamp, epoch milliseconds\"}}",
-          "type_name": "LONG",
+          "type_text": "string",
+          "type_json": "{\"name\":\"timestamp\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"Kafka timestamp, ISO-8601 UTC (null when the record has none)\"}}",
+          "type_name": "STRING",
           "position": 3,
-          "comment": "Kafka timestamp, epoch milliseconds",
-          "nullable": false
+          "comment": "Kafka timestamp, ISO-8601 UTC (null when the record has none)",
+          "nullable": true
         },
         {
           "name": "dt",

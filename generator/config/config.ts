@@ -6,6 +6,13 @@ import { isBreakingRuleId } from '../diagnostics/breaking-rules.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { LoadedYaml } from '../load/yaml.js';
 
+/** Debezium releases contractgen writes for; their differences are in test/facts/debezium/. */
+export const DEBEZIUM_VERSIONS = ['3.0', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6'] as const;
+export type DebeziumVersion = (typeof DEBEZIUM_VERSIONS)[number];
+
+/** Great Expectations 1.x minor releases whose rules are known (test/facts/gx/): 1.2 to 1.7. */
+export const GX_MINORS = { min: 2, max: 7 } as const;
+
 export interface PlatformConfig {
   version: 1;
   project: { name: string; domain: string };
@@ -15,15 +22,51 @@ export interface PlatformConfig {
     cluster: string;
     namespace: string;
     strimziApiVersion: 'kafka.strimzi.io/v1' | 'kafka.strimzi.io/v1beta2';
-    topicDefaults: { partitions: number; replicas: number; minInsyncReplicas: number; compression: string };
+    topicDefaults: {
+      partitions: number;
+      replicas: number;
+      minInsyncReplicas: number;
+      compression: string;
+      /**
+       * The longest the raw-layer sync (or any consumer that must see every change) may lag behind a compacted
+       * topic: its `min.compaction.lag.ms` and `delete.retention.ms`, so no update and no delete is compacted
+       * away before it has been read.
+       */
+      maxSyncLagMs: number;
+    };
   };
-  connect: { url: string; cluster: string; namespace: string; secretsFile: string };
+  connect: {
+    url: string;
+    cluster: string;
+    namespace: string;
+    /**
+     * The Kubernetes Secret `secretName` with the connectors' credentials, as one properties file under `key`. The KafkaConnect
+     * mounts it (kafkaconnect-patch.yaml): under `/mnt/<secret>/` (kafka.strimzi.io/v1: template volumes), or
+     * under `/opt/kafka/external-configuration/<secret>/` (v1beta2: externalConfiguration).
+     */
+    credentials: { secretName: string; key: string };
+  };
   schemaRegistry: { url: string; defaultCompatibility: string };
   minio: { endpoint: string; region: string; buckets: { raw: string; trusted: string; quarantine: string } };
-  trino: { tableFormat: 'hive' | 'iceberg'; catalogs: { raw: string; trusted: string } };
+  trino: {
+    tableFormat: 'hive' | 'iceberg';
+    catalogs: { raw: string; trusted: string };
+    /**
+     * Where the masked views read the key of their keyed hash (hmac_sha256), in the trusted catalog: a one-row
+     * table only the views' owner may read. Its value never comes from contractgen (docs/targets/trino.md).
+     */
+    maskingKey: { schema: string; table: string };
+  };
   unityCatalog: { catalog: string; url: string };
   airflow: {
+    /** 2: Airflow 2.9+ (airflow.datasets, functional `sla`); 3: Airflow 3.x (airflow.sdk Assets, the standard provider) */
     version: 2 | 3;
+    /**
+     * Airflow 3.1+: the dotted path of an async function (or notifier) the triggerer can import, called when a
+     * DAG run misses the freshness SLA (a Deadline Alert, experimental in Airflow). Unset under Airflow 3: the
+     * freshness SLA is not enforced by Airflow (Airflow 3 ignores `sla`).
+     */
+    deadlineCallback?: string;
     owner: string;
     retries: number;
     retryDelayMinutes: number;
@@ -32,14 +75,22 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
-  quality: { gxVersion: '1.x' | '0.18' };
-  /** the raw-layer sync: the Kafka Connect sink to generate, and the batch limits of both sink and service */
-  sync: { connector: 'aiven' | 'confluent'; maxRecords: number; maxBytes: number; maxAgeMs: number };
+  /**
+   * gxVersion: the Great Expectations that loads the suites. `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a
+   * release from 1.2.0 to 1.7.x (`1.3.2`, `1.7`): the suites use what that release and later ones accept.
+   */
+  quality: { gxVersion: string };
+  /** the raw-layer sync: the Kafka Connect sink to generate (Aiven's: the only one that writes the raw layout), and the batch limits of both sink and service */
+  sync: { connector: 'aiven'; maxRecords: number; maxBytes: number; maxAgeMs: number };
   /** `contractgen breaking`: rule IDs switched off */
   breaking: { disabled: string[] };
   debezium: {
+    /** the Debezium release the connectors run (3.0 to 3.6): the Avro schemas follow its Source struct */
+    version: DebeziumVersion;
     /** the database role / user Debezium connects as */
     user: string;
+    /** PostgreSQL's max_slot_wal_keep_size: how much WAL a stalled slot may hold before PostgreSQL invalidates it */
+    maxSlotWalKeepSize: string;
     snapshotMode: string;
     /** disabled: the publication is created by the prerequisites script (least privilege); filtered: by Debezium */
     publicationAutocreateMode: 'disabled' | 'filtered';
@@ -57,12 +108,12 @@ export const DEFAULT_CONFIG: PlatformConfig = {
     cluster: 'kafka',
     namespace: 'kafka',
     strimziApiVersion: 'kafka.strimzi.io/v1',
-    topicDefaults: { partitions: 6, replicas: 3, minInsyncReplicas: 2, compression: 'zstd' },
+    topicDefaults: { partitions: 6, replicas: 3, minInsyncReplicas: 2, compression: 'zstd', maxSyncLagMs: 7 * 86_400_000 },
   },
-  connect: { url: 'http://connect:8083', cluster: 'connect', namespace: 'kafka', secretsFile: '/opt/kafka/external-configuration/cdc-credentials/credentials.properties' },
+  connect: { url: 'http://connect:8083', cluster: 'connect', namespace: 'kafka', credentials: { secretName: 'cdc-credentials', key: 'credentials.properties' } },
   schemaRegistry: { url: 'http://schema-registry:8081', defaultCompatibility: 'BACKWARD' },
   minio: { endpoint: 'http://minio:9000', region: 'us-east-1', buckets: { raw: 'lake-raw', trusted: 'lake-trusted', quarantine: 'lake-quarantine' } },
-  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' } },
+  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' } },
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
@@ -70,7 +121,9 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
   debezium: {
+    version: '3.6',
     user: 'debezium',
+    maxSlotWalKeepSize: '16GB',
     snapshotMode: 'initial',
     publicationAutocreateMode: 'disabled',
     heartbeatIntervalMs: 10_000,
@@ -110,11 +163,14 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'kafka.topicDefaults.replicas': 'Replication factor of a topic (`contractgen.kafka.replicas` overrides it).',
   'kafka.topicDefaults.minInsyncReplicas': '`min.insync.replicas` of a topic; at most `replicas` (else `CONFIG_VALUE`).',
   'kafka.topicDefaults.compression': '`compression.type` of the topics, and of the connectors\' producers.',
+  'kafka.topicDefaults.maxSyncLagMs': 'The longest the raw-layer sync (or any consumer that must see every change) may lag a compacted topic: its `min.compaction.lag.ms` and `delete.retention.ms`, so no update and no delete is compacted away unread.',
   connect: 'The Kafka Connect cluster that runs the Debezium connectors and the S3 sink.',
   'connect.url': 'Its REST URL, for the `curl` commands of the connectors\' READMEs.',
   'connect.cluster': 'The Strimzi KafkaConnect cluster: the `strimzi.io/cluster` label of the KafkaConnector resources.',
   'connect.namespace': 'The Kubernetes namespace of the KafkaConnector resources.',
-  'connect.secretsFile': 'The properties file on the Connect workers that the FileConfigProvider reads credentials from: connectors say `${file:<secretsFile>:<key>}`, never a password.',
+  'connect.credentials': 'The Kubernetes Secret with the connectors\' credentials, one properties file the KafkaConnect mounts (kafkaconnect-patch.yaml) and a FileConfigProvider reads: connectors say `${file:<mounted path>:<key>}`, never a password.',
+  'connect.credentials.secretName': 'The name of the Secret.',
+  'connect.credentials.key': 'The key of the properties file in the Secret.',
   schemaRegistry: 'The Schema Registry of the CDC topics.',
   'schemaRegistry.url': 'Its URL: the converters of the connectors, the subjects list and the docs.',
   'schemaRegistry.defaultCompatibility': 'The compatibility level of the subjects (`contractgen.schemaRegistry.compatibility` overrides it per dataset); `contractgen breaking` checks Avro changes against it.',
@@ -130,11 +186,15 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'trino.catalogs': 'The Trino catalogs the tables are created in.',
   'trino.catalogs.raw': 'The catalog of the raw tables.',
   'trino.catalogs.trusted': 'The catalog of the trusted tables and the masked views.',
+  'trino.maskingKey': 'Where the masked views read the key of their keyed hash (`hmac_sha256`), in the trusted catalog: a one-row table only the views\' owner may read. Its value never comes from contractgen.',
+  'trino.maskingKey.schema': 'The schema of that table.',
+  'trino.maskingKey.table': 'Its name.',
   unityCatalog: 'Unity Catalog OSS, which registers the lake\'s tables.',
   'unityCatalog.catalog': 'The catalog the raw and trusted schemas are created in.',
   'unityCatalog.url': "The server's URL: the apply script's default, and the DAGs' refresh calls.",
   airflow: 'The Airflow DAGs, one per dataset.',
   'airflow.version': '2 (2.9 and later) or 3: which imports and operators the DAGs use.',
+  'airflow.deadlineCallback': 'Airflow 3.1+: the dotted path of an async callback the triggerer can import, called when a DAG run misses the freshness SLA (a Deadline Alert). Unset under Airflow 3: the freshness SLA is not enforced.',
   'airflow.owner': "The DAGs' owner when a contract names no team.",
   'airflow.retries': 'Retries of each task.',
   'airflow.retryDelayMinutes': 'Minutes between retries.',
@@ -146,17 +206,19 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   quality: 'The quality suites.',
   'quality.gxVersion': 'The Great Expectations format of the suites: `1.x` or `0.18`.',
   sync: 'The raw-layer sync, from the CDC topics to the raw bucket.',
-  'sync.connector': "The Kafka Connect S3 sink to generate: `aiven` (Aiven's Apache-2.0 sink) or `confluent` (Confluent's). The TypeScript sync service is generated either way.",
+  'sync.connector': "The Kafka Connect S3 sink to generate: `aiven` (Aiven's Apache-2.0 sink, the only one that writes the raw layout). The TypeScript sync service is generated too.",
   'sync.maxRecords': 'A raw object closes after this many records (the sinks and the service).',
   'sync.maxBytes': 'A raw object of the sync service closes at this many bytes.',
-  'sync.maxAgeMs': "A raw object closes after this many milliseconds (the service, and Confluent's sink).",
+  'sync.maxAgeMs': 'A raw object of the sync service closes after this many milliseconds, whatever its size.',
   breaking: '`contractgen breaking` and `contractgen changelog`.',
   'breaking.disabled': 'Breaking-change rule IDs to switch off (`contractgen breaking --list-rules` lists them; an unknown one is `CONFIG_VALUE`).',
   debezium: 'The Debezium connectors and the Cassandra agent.',
+  'debezium.version': 'The Debezium release the connectors run, `3.0` to `3.6`: the Avro schemas follow its Source struct.',
   'debezium.user': 'The database role the connectors log in as; the prerequisites scripts create it with the least privilege CDC needs.',
   'debezium.snapshotMode': "The connectors' `snapshot.mode`.",
   'debezium.publicationAutocreateMode': '`disabled`: the PostgreSQL publication is created by the prerequisites script (least privilege); `filtered`: by Debezium.',
   'debezium.heartbeatIntervalMs': "The connectors' `heartbeat.interval.ms` (0: no heartbeats).",
+  'debezium.maxSlotWalKeepSize': "PostgreSQL's `max_slot_wal_keep_size` (postgresql.conf): how much WAL a stalled slot may hold before PostgreSQL invalidates it.",
   'debezium.cassandra': 'Paths of the Debezium Cassandra agent on each node.',
   'debezium.cassandra.cassandraYaml': "The node's `cassandra.yaml`.",
   'debezium.cassandra.workDir': "The agent's working directory: relocated commit logs and offsets.",
@@ -182,6 +244,15 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (td.minInsyncReplicas > td.replicas) {
     const p = doc.pos(['kafka', 'topicDefaults', 'minInsyncReplicas']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})`));
+  }
+  const gx = /^1\.(\d+)/.exec(config.quality.gxVersion);
+  if (gx && (Number(gx[1]) < GX_MINORS.min || Number(gx[1]) > GX_MINORS.max)) {
+    const p = doc.pos(['quality', 'gxVersion']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `Great Expectations ${config.quality.gxVersion} is not a supported version: 0.18, or 1.${GX_MINORS.min} to 1.${GX_MINORS.max} (docs/compatibility.md)`));
+  }
+  if (config.airflow.deadlineCallback !== undefined && config.airflow.version !== 3) {
+    const p = doc.pos(['airflow', 'deadlineCallback']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, 'airflow.deadlineCallback needs airflow.version: 3 (Deadline Alerts are Airflow 3.1+); Airflow 2 uses the freshness SLA as `sla`'));
   }
   config.breaking.disabled.forEach((id, i) => {
     if (!isBreakingRuleId(id)) {

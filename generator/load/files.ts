@@ -33,7 +33,9 @@ export function discover(cwd: string, inputs: readonly string[]): string[] {
       throw new UsageError(`no such file or directory: ${input}`);
     }
     if (st.isDirectory()) walk(abs);
-    else out.add(abs);
+    else if (st.isFile()) out.add(abs);
+    // a FIFO or a device would block the read, or never end
+    else throw new UsageError(`not a file or directory: ${input}`);
   }
   return [...out].sort(cmp);
 }

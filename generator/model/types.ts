@@ -69,10 +69,22 @@ export interface TypeColumns {
   /** the trusted (Parquet) column as DuckDB reads it; `contractgen test` reads JSON data into it */
   duckdb: string;
   /**
-   * Spark SQL that turns the column as Debezium delivers it (`e` is the expression of the decoded value) into
-   * the trusted type: from the Avro of relational sources, and from the JSON of the Cassandra agent.
+   * Spark SQL that turns the column as Debezium delivers it into the trusted type: from the Avro of each relational
+   * source (as from_avro types it), and from the JSON of the Cassandra agent (as the job's StructType reads it).
    */
-  sparkFromCdc: { avro: (e: string) => string; cassandraJson: (e: string) => string };
+  sparkFromCdc: { avro: Record<AvroSource, CdcConversion>; cassandraJson: CdcConversion };
+}
+
+/**
+ * One conversion of the sparkFromCdc column. `sql` builds it from `e`, the expression of the decoded value, and
+ * `str`, the target's quoting of a Spark SQL string literal. Casts of source data are TRY_CAST: under ANSI mode
+ * (Spark 4.0's default) a CAST raises on a bad value and kills the job, and without it CAST wraps integers
+ * silently. `nullOnBadValue`: a present value that does not convert becomes NULL, and the job reports it as a
+ * `type` violation; it is false where the source guarantees the value converts.
+ */
+export interface CdcConversion {
+  sql: (e: string, str: (s: string) => string) => string;
+  nullOnBadValue: boolean;
 }
 
 type Row<K extends TypeKind> = (t: Extract<LogicalType, { kind: K }>) => Omit<TypeColumns, 'sparkFromCdc'>;
@@ -338,31 +350,56 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
   },
 };
 
-const asIs = (e: string) => e;
-const epochDays = (e: string) => `date_add(DATE '1970-01-01', ${e})`;
+const conv = (sql: CdcConversion['sql'], nullOnBadValue = false): CdcConversion => ({ sql, nullOnBadValue });
+const asIs = conv((e) => e);
+const bothAvro = (c: CdcConversion): Record<AvroSource, CdcConversion> => ({ postgres: c, mysql: c });
+const tryCast = (ddl: string, nullOnBadValue: boolean) => conv((e) => `TRY_CAST(${e} AS ${ddl})`, nullOnBadValue);
+// Spark's date_add takes INT, SMALLINT or TINYINT days only (DateAdd is ExpectsInputTypes: no implicit cast)
+const epochDays = (days: (e: string) => string) => conv((e) => `date_add(DATE '1970-01-01', ${days(e)})`);
+// JSON text (Debezium's io.debezium.data.Json, the Cassandra agent's text) parsed into the lake type; bad JSON gives NULL
+const fromJson = (ddl: string) => conv((e, str) => `from_json(${e}, ${str(ddl)})`, true);
+// array elements converted one by one; an element that does not convert becomes NULL
+const eachElement = (c: CdcConversion): CdcConversion => (c === asIs ? asIs : conv((e, str) => `transform(${e}, x -> ${c.sql('x', str)})`));
 
-/** The sparkFromCdc column, per row: Debezium's representation (type table, avro and cassandraJson columns) → Spark. */
-const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>) => TypeColumns['sparkFromCdc'] } = {
-  string: () => ({ avro: asIs, cassandraJson: asIs }),
-  uuid: () => ({ avro: asIs, cassandraJson: asIs }),
-  int16: () => ({ avro: (e) => `CAST(${e} AS SMALLINT)`, cassandraJson: (e) => `CAST(${e} AS SMALLINT)` }),
-  int32: () => ({ avro: asIs, cassandraJson: (e) => `CAST(${e} AS INT)` }),
-  int64: () => ({ avro: asIs, cassandraJson: asIs }),
-  float32: () => ({ avro: asIs, cassandraJson: asIs }),
-  float64: () => ({ avro: asIs, cassandraJson: asIs }),
-  // Avro decimal → DecimalType already; the Cassandra agent sends the exact decimal as a string
-  decimal: (t) => ({ avro: asIs, cassandraJson: (e) => `CAST(${e} AS DECIMAL(${t.precision},${t.scale}))` }),
-  boolean: () => ({ avro: asIs, cassandraJson: asIs }),
-  date: () => ({ avro: epochDays, cassandraJson: epochDays }),
+/**
+ * The sparkFromCdc column, per row: Debezium's representation (type table, avro and cassandraJson columns) → Spark.
+ * The types on the left are what from_avro and the job's StructType give (test/facts/spark/from-avro.json); the
+ * Spark type checker (test/spark-types.test.ts) checks every conversion against Spark's function signatures.
+ */
+const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>, cols: Omit<TypeColumns, 'sparkFromCdc'>) => TypeColumns['sparkFromCdc'] } = {
+  string: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
+  uuid: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
+  // Avro int (connect.type int16) / JSON integer (BIGINT): in range by construction
+  int16: () => ({ avro: bothAvro(tryCast('SMALLINT', false)), cassandraJson: tryCast('SMALLINT', false) }),
+  int32: () => ({ avro: bothAvro(asIs), cassandraJson: tryCast('INT', false) }),
+  int64: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
+  // a JSON number is read as DOUBLE; Cassandra's float fits FLOAT exactly
+  float32: () => ({ avro: bothAvro(asIs), cassandraJson: conv((e) => `CAST(${e} AS FLOAT)`) }),
+  float64: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
+  // Avro decimal → DecimalType already; the Cassandra agent sends the exact decimal as a string, and Cassandra's
+  // decimal has no precision: a value that does not fit the contract's is a type violation
+  decimal: (t) => ({ avro: bothAvro(asIs), cassandraJson: tryCast(`DECIMAL(${t.precision},${t.scale})`, true) }),
+  // MySQL's BOOLEAN is TINYINT(1), an INT16 in Debezium's Avro
+  boolean: () => ({ avro: { postgres: asIs, mysql: conv((e) => `CAST(${e} AS BOOLEAN)`) }, cassandraJson: asIs }),
+  // io.debezium.time.Date: days since the epoch, an Avro int; the Cassandra agent's JSON integer is read as BIGINT
+  date: () => ({ avro: bothAvro(epochDays((e) => e)), cassandraJson: epochDays((e) => `TRY_CAST(${e} AS INT)`) }),
   // io.debezium.time.MicroTime (µs) / Cassandra time (ns): kept as text HH:MM:SS.ffffff, Spark has no time type
-  time: () => ({ avro: (e) => `date_format(timestamp_micros(${e}), 'HH:mm:ss.SSSSSS')`, cassandraJson: (e) => `date_format(timestamp_micros(CAST(${e} / 1000 AS BIGINT)), 'HH:mm:ss.SSSSSS')` }),
+  time: () => ({
+    avro: bothAvro(conv((e) => `date_format(timestamp_micros(${e}), 'HH:mm:ss.SSSSSS')`)),
+    cassandraJson: conv((e) => `date_format(timestamp_micros(TRY_CAST(${e} / 1000 AS BIGINT)), 'HH:mm:ss.SSSSSS')`),
+  }),
   // io.debezium.time.ZonedTimestamp: ISO-8601 text; Cassandra io.debezium.time.Timestamp: epoch milliseconds
-  timestamp: () => ({ avro: (e) => `to_timestamp(${e})`, cassandraJson: (e) => `timestamp_millis(${e})` }),
-  timestamp_ntz: () => ({ avro: (e) => `CAST(timestamp_micros(${e}) AS TIMESTAMP_NTZ)`, cassandraJson: (e) => `CAST(timestamp_millis(${e}) AS TIMESTAMP_NTZ)` }),
-  bytes: () => ({ avro: asIs, cassandraJson: (e) => `unbase64(${e})` }),
-  json: () => ({ avro: asIs, cassandraJson: asIs }),
-  array: () => ({ avro: asIs, cassandraJson: asIs }),
-  object: () => ({ avro: asIs, cassandraJson: asIs }),
+  timestamp: () => ({ avro: bothAvro(tryCast('TIMESTAMP', true)), cassandraJson: conv((e) => `timestamp_millis(${e})`) }),
+  timestamp_ntz: () => ({ avro: bothAvro(conv((e) => `CAST(timestamp_micros(${e}) AS TIMESTAMP_NTZ)`)), cassandraJson: conv((e) => `CAST(timestamp_millis(${e}) AS TIMESTAMP_NTZ)`) }),
+  bytes: () => ({ avro: bothAvro(asIs), cassandraJson: conv((e) => `unbase64(${e})`) }),
+  json: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
+  // PostgreSQL arrays are Avro arrays of the element's Debezium type; MySQL's are JSON text; Cassandra's JSON arrays
+  array: (t, cols) => {
+    const item = mapType(t.items).sparkFromCdc;
+    return { avro: { postgres: eachElement(item.avro.postgres), mysql: fromJson(cols.spark.ddl) }, cassandraJson: eachElement(item.cassandraJson) };
+  },
+  // objects are JSON text in every source (io.debezium.data.Json, Cassandra text)
+  object: (_t, cols) => ({ avro: bothAvro(fromJson(cols.spark.ddl)), cassandraJson: fromJson(cols.spark.ddl) }),
 };
 
 /**
@@ -377,7 +414,7 @@ export function mapType(t: LogicalType): TypeColumns {
   let row = scalar === undefined ? rows.get(t) : scalarRows.get(scalar);
   if (!row) {
     const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
-    row = deepFreeze({ ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType) => TypeColumns['sparkFromCdc'])(t) });
+    row = deepFreeze({ ...cols, sparkFromCdc: (FROM_CDC[t.kind] as (t: LogicalType, cols: Omit<TypeColumns, 'sparkFromCdc'>) => TypeColumns['sparkFromCdc'])(t, cols) });
     if (scalar === undefined) rows.set(t, row);
     else scalarRows.set(scalar, row);
   }

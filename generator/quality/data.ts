@@ -7,7 +7,9 @@
  *     AWS_ENDPOINT_URL or the config's minio.endpoint, credentials from the usual AWS environment (DuckDB's
  *     httpfs extension would have to be downloaded);
  *   - postgres://… or postgresql://…: each dataset whose source is PostgreSQL, read from its table.
- * JSON has no types: its columns are read as the contract's types, the type table's duckdb column.
+ * JSON has no types: its columns are read as text into a raw view, and the view named after the dataset reads
+ * each as the contract's type (the type table's duckdb column) or NULL when it cannot (duckdb.ts: `readAs`), so
+ * a bad value fails its column's type check instead of the whole read.
  * A source that cannot be reached or read is the user's problem (a UsageError, exit 2), never an internal error;
  * messages show --data with any password masked.
  */
@@ -19,12 +21,14 @@ import { UsageError } from '../diagnostics/diagnostic.js';
 import type { Dataset } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
 import { mapType } from '../model/types.js';
-import { ident, literal } from './duckdb.js';
+import { ident, literal, rawView, typedSelect } from './duckdb.js';
 
 export interface Attached {
   /** lake name → where its rows came from */
   found: Map<string, string>;
   missing: string[];
+  /** lake names read from text (JSON lines): each has a raw view under it (duckdb.ts: `rawView`) */
+  raw: Set<string>;
 }
 
 /** --data as messages show it: a password in a URL (user info or a `password` parameter) masked. */
@@ -61,21 +65,23 @@ function filesUnder(dir: string, ext: string): boolean {
   return false;
 }
 
+/** Every column of the contract, as text: the raw view (its types are applied on top of it, see attachData). */
 function jsonColumns(ds: Dataset): string {
-  return `{${ds.fields.map((f) => `${literal(f.physicalName)}: ${literal(mapType(f.type).duckdb)}`).join(', ')}}`;
+  return `{${ds.fields.map((f) => `${literal(f.physicalName)}: 'VARCHAR'`).join(', ')}}`;
 }
 
-/** The DuckDB table function that reads a dataset from a local folder, if the folder has it. */
-export function localSource(dir: string, ds: Dataset): { sql: string; from: string } | undefined {
+/** The DuckDB table function that reads a dataset from a local folder, if the folder has it; `text`: JSON lines, read raw. */
+export function localSource(dir: string, ds: Dataset): { sql: string; from: string; text?: true } | undefined {
   const lake = lakeName(ds);
   const json = (glob: string) => `read_json(${literal(glob)}, format = 'newline_delimited', columns = ${jsonColumns(ds)})`;
+  const text = { text: true } as const;
   const file = (ext: string) => join(dir, `${lake}${ext}`);
   if (existsSync(file('.parquet'))) return { sql: `read_parquet(${literal(file('.parquet'))})`, from: file('.parquet') };
-  for (const ext of ['.jsonl', '.json']) if (existsSync(file(ext))) return { sql: json(file(ext)), from: file(ext) };
+  for (const ext of ['.jsonl', '.json']) if (existsSync(file(ext))) return { sql: json(file(ext)), from: file(ext), ...text };
   const sub = join(dir, lake);
   if (existsSync(sub) && statSync(sub).isDirectory()) {
     if (filesUnder(sub, '.parquet')) return { sql: `read_parquet(${literal(join(sub, '**', '*.parquet'))}, hive_partitioning = true, union_by_name = true)`, from: `${sub}/` };
-    if (filesUnder(sub, '.jsonl')) return { sql: json(join(sub, '**', '*.jsonl')), from: `${sub}/` };
+    if (filesUnder(sub, '.jsonl')) return { sql: json(join(sub, '**', '*.jsonl')), from: `${sub}/`, ...text };
   }
   return undefined;
 }
@@ -144,6 +150,7 @@ export async function attachData(conn: DuckDBConnection, spec: string, datasets:
   }
   const found = new Map<string, string>();
   const missing: string[] = [];
+  const raw = new Set<string>();
   for (const ds of datasets) {
     const src = localSource(dir, ds);
     if (!src) {
@@ -152,11 +159,16 @@ export async function attachData(conn: DuckDBConnection, spec: string, datasets:
     }
     const from = spec.startsWith('s3://') || /^postgres/.test(spec) ? `${shownData(spec)} (${lakeName(ds)})` : src.from;
     try {
-      await conn.run(`CREATE OR REPLACE VIEW ${ident(lakeName(ds))} AS SELECT * FROM ${src.sql}`);
+      if (src.text) {
+        await conn.run(`CREATE OR REPLACE VIEW ${ident(rawView(lakeName(ds)))} AS SELECT * FROM ${src.sql}`);
+        const typed = typedSelect(ds.fields.map((f) => [f.physicalName, mapType(f.type).duckdb] as const));
+        await conn.run(`CREATE OR REPLACE VIEW ${ident(lakeName(ds))} AS SELECT ${typed} FROM ${ident(rawView(lakeName(ds)))}`);
+        raw.add(lakeName(ds));
+      } else await conn.run(`CREATE OR REPLACE VIEW ${ident(lakeName(ds))} AS SELECT * FROM ${src.sql}`);
     } catch (e) {
       throw new UsageError(`--data ${shownData(spec)}: cannot read ${lakeName(ds)} from ${from}: ${(e as Error).message.split('\n')[0]}`);
     }
     found.set(lakeName(ds), from);
   }
-  return { found, missing };
+  return { found, missing, raw };
 }

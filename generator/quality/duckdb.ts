@@ -3,6 +3,11 @@
  * as the Spark quality runner (templates/spark/static/quality_runner.py), so a suite gives one verdict on a laptop
  * and on the cluster, whatever GX version its file is written for. Each outcome carries the observed value and up
  * to five rows that break it. Loaded only by `contractgen test`; nothing on the lint or generate path imports it.
+ *
+ * Rows read from text (JSON lines) come as two views: the raw one, every column VARCHAR as written, and the typed
+ * one on top of it, each column read as its contract type or NULL when it cannot be (`readAs`). A value that cannot
+ * be read as its type fails that column's type check (with the rows), and no other expectation: the others see
+ * NULL there, and the not-null check looks at the raw value.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { gxType, type Bounds, type Expectation, type Suite } from './suite.js';
@@ -22,6 +27,36 @@ export interface Outcome {
 }
 
 export const SAMPLE_ROWS = 5;
+
+/** Rows read from text: the raw view (every column VARCHAR, as written) and each column's DuckDB type. */
+export interface RawRows {
+  table: string;
+  types: ReadonlyMap<string, string>;
+}
+
+/** The raw view under a lake table read from text; no lake name has a `#`, so it cannot collide with one. */
+export const rawView = (lake: string) => `${lake}#raw`;
+
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT']);
+
+/**
+ * SQL reading a raw text column (`expr`, VARCHAR) as the DuckDB type `duckdb`: the value, or NULL when it cannot be
+ * read as that type. Stricter than a cast where a cast would invent a value: an integer column takes whole numbers
+ * only (a cast rounds 2.5), a boolean only true and false; nested types are read from the JSON text.
+ */
+export function readAs(expr: string, duckdb: string): string {
+  const t = duckdb.trim().toUpperCase();
+  if (t === 'VARCHAR') return expr;
+  if (INTEGER_TYPES.has(t)) return `CASE WHEN regexp_full_match(trim(${expr}), '[+-]?[0-9]+(\\.0*)?') THEN TRY_CAST(trim(${expr}) AS ${duckdb}) END`;
+  if (t === 'BOOLEAN') return `CASE lower(trim(${expr})) WHEN 'true' THEN true WHEN 'false' THEN false END`;
+  if (t.startsWith('STRUCT') || t.startsWith('MAP') || t.endsWith(']')) return `TRY_CAST(TRY_CAST(${expr} AS JSON) AS ${duckdb})`;
+  return `TRY_CAST(${expr} AS ${duckdb})`;
+}
+
+/** The SELECT list that reads the raw view's columns as their types, under their own names. */
+export function typedSelect(columns: ReadonlyArray<readonly [name: string, duckdb: string]>): string {
+  return columns.length ? columns.map(([name, duckdb]) => `${readAs(ident(name), duckdb)} AS ${ident(name)}`).join(', ') : '*';
+}
 
 /** A DuckDB identifier, always quoted. */
 export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -96,8 +131,11 @@ async function rows(conn: DuckDBConnection, sql: string): Promise<Array<Record<s
   return (await conn.runAndReadAll(sql)).getRowObjectsJson() as Array<Record<string, unknown>>;
 }
 
-/** Evaluates one suite on `table` (a DuckDB table or view name). */
-export async function runSuite(conn: DuckDBConnection, suite: Pick<Suite, 'name' | 'expectations'>, table: string, onStep?: (done: number, total: number, e: Expectation) => void): Promise<Outcome[]> {
+/**
+ * Evaluates one suite on `table` (a DuckDB table or view name). `raw`: the rows were read from text, and `table` is
+ * the typed view over that raw view (see the module comment).
+ */
+export async function runSuite(conn: DuckDBConnection, suite: Pick<Suite, 'name' | 'expectations'>, table: string, onStep?: (done: number, total: number, e: Expectation) => void, raw?: RawRows): Promise<Outcome[]> {
   const t = ident(table);
   const total = Number((await rows(conn, `SELECT count(*) AS n FROM ${t}`))[0]!.n);
   const columns = (await rows(conn, `DESCRIBE SELECT * FROM ${t}`)) as Array<{ column_name: string; column_type: string }>;
@@ -107,7 +145,7 @@ export async function runSuite(conn: DuckDBConnection, suite: Pick<Suite, 'name'
     const column = 'column' in e.kwargs && typeof e.kwargs.column === 'string' ? e.kwargs.column : undefined;
     const base = { suite: suite.name, type: gxType(e), rule: e.meta.contract_rule, ...(column !== undefined ? { column } : {}) };
     try {
-      out.push({ ...base, ...(await evaluate(conn, e, t, total, columns)) });
+      out.push({ ...base, ...(await evaluate(conn, e, t, total, columns, raw)) });
     } catch (err) {
       out.push({ ...base, passed: false, observed: null, samples: [], error: (err as Error).message.split('\n')[0]! });
     }
@@ -115,13 +153,15 @@ export async function runSuite(conn: DuckDBConnection, suite: Pick<Suite, 'name'
   return out;
 }
 
-async function evaluate(conn: DuckDBConnection, e: Expectation, t: string, total: number, columns: Array<{ column_name: string; column_type: string }>): Promise<Pick<Outcome, 'passed' | 'observed' | 'samples'>> {
+async function evaluate(conn: DuckDBConnection, e: Expectation, t: string, total: number, columns: Array<{ column_name: string; column_type: string }>, raw: RawRows | undefined): Promise<Pick<Outcome, 'passed' | 'observed' | 'samples'>> {
   const condition = failingCondition(e);
   if (condition !== undefined) {
-    const bad = Number((await rows(conn, `SELECT count(*) AS n FROM ${t} WHERE ${condition}`))[0]!.n);
+    // a value that is there but cannot be read as its type is not missing: its type check reports it
+    const from = raw && e.type === 'expect_column_values_to_not_be_null' && raw.types.has(e.kwargs.column) ? ident(raw.table) : t;
+    const bad = Number((await rows(conn, `SELECT count(*) AS n FROM ${from} WHERE ${condition}`))[0]!.n);
     const mostly = 'mostly' in e.kwargs && typeof e.kwargs.mostly === 'number' ? e.kwargs.mostly : 1;
     const passed = total === 0 || (total - bad) / total >= mostly;
-    return { passed, observed: { unexpected: bad, of: total }, samples: bad ? await rows(conn, `SELECT * FROM ${t} WHERE ${condition} LIMIT ${SAMPLE_ROWS}`) : [] };
+    return { passed, observed: { unexpected: bad, of: total }, samples: bad ? await rows(conn, `SELECT * FROM ${from} WHERE ${condition} LIMIT ${SAMPLE_ROWS}`) : [] };
   }
   switch (e.type) {
     case 'expect_column_values_to_be_unique':
@@ -149,7 +189,19 @@ async function evaluate(conn: DuckDBConnection, e: Expectation, t: string, total
     case 'expect_column_values_to_be_of_type': {
       const c = columns.find((x) => x.column_name === e.kwargs.column);
       const actual = c ? sparkTypeOf(c.column_type) : 'missing column';
-      return { passed: actual === e.kwargs.type_, observed: { type: actual, duckdb_type: c?.column_type ?? null }, samples: [] };
+      const typed = actual === e.kwargs.type_;
+      const duckdb = raw?.types.get(e.kwargs.column);
+      if (duckdb === undefined) return { passed: typed, observed: { type: actual, duckdb_type: c?.column_type ?? null }, samples: [] };
+      // read from text: every value must also read as the type
+      const col = ident(e.kwargs.column);
+      const unreadable = `${col} IS NOT NULL AND (${readAs(col, duckdb)}) IS NULL`;
+      const r = ident(raw!.table);
+      const bad = Number((await rows(conn, `SELECT count(*) AS n FROM ${r} WHERE ${unreadable}`))[0]!.n);
+      return {
+        passed: typed && bad === 0,
+        observed: { type: actual, duckdb_type: c?.column_type ?? null, unreadable: bad },
+        samples: bad ? await rows(conn, `SELECT * FROM ${r} WHERE ${unreadable} LIMIT ${SAMPLE_ROWS}`) : [],
+      };
     }
     case 'unexpected_rows_expectation': {
       const q = e.kwargs.unexpected_rows_query.replace(/\{batch\}/g, t);

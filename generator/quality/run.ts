@@ -2,16 +2,22 @@
  * `contractgen test`'s engine: the typed suites of the datasets (suite.ts), evaluated on their rows with embedded
  * DuckDB. Returns typed results; the command renders them (report.ts). The suites are built from the model
  * directly, so what runs does not depend on the GX version the `quality` target writes.
+ *
+ * The results never hold a personal value: in the failing rows, a column shows its value only when it is a field
+ * of the contract that is not PII (`contractgen.pii`, or classification `restricted`), nested fields included;
+ * every other value (PII, or a column the contract does not name, such as a SQL rule's computed one) is masked,
+ * and quoted text in error messages is too.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config/config.js';
 import { cmp, UsageError } from '../diagnostics/diagnostic.js';
-import type { Model } from '../model/ir.js';
+import type { Dataset, Field, Model } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
+import { mapType } from '../model/types.js';
 import { attachData, shownData } from './data.js';
-import { ident, runSuite } from './duckdb.js';
+import { ident, rawView, runSuite, type Outcome } from './duckdb.js';
 import type { SuiteResult } from './report.js';
 import { buildSuite, gxType, type Suite } from './suite.js';
 
@@ -30,6 +36,41 @@ export interface QualityRun {
   onStep?: (lake: string, done: number, total: number, type: string) => void;
 }
 
+/** What a masked value prints as. */
+export const MASKED = '***';
+
+/** A field holds personal data: marked `contractgen.pii`, or classified `restricted`. */
+export function isPii(f: Field): boolean {
+  return f.pii || f.classification?.trim().toLowerCase() === 'restricted';
+}
+
+/** A field, or any field nested in it, holds personal data. */
+function holdsPii(f: Field): boolean {
+  if (isPii(f)) return true;
+  let t = f.type;
+  while (t.kind === 'array') t = t.items;
+  return t.kind === 'object' && t.fields.some(holdsPii);
+}
+
+/** The columns whose values may be shown in failing rows: the dataset's fields that hold no personal data. */
+export function shownColumns(ds: Dataset): Set<string> {
+  return new Set(ds.fields.filter((f) => !holdsPii(f)).map((f) => f.physicalName));
+}
+
+/** A failing row with every value masked but those of `shown` columns (null stays null: absence is no secret). */
+export function maskRow(row: Record<string, unknown>, shown: ReadonlySet<string>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, shown.has(k) || v === null || v === undefined ? v : MASKED]));
+}
+
+/** An engine's error message with its quoted text masked: DuckDB quotes the values it cannot convert. */
+export function maskMessage(message: string): string {
+  return message.replace(/'(?:[^']|'')*'/g, `'${MASKED}'`);
+}
+
+function masked(o: Outcome, shown: ReadonlySet<string>): Outcome {
+  return { ...o, samples: o.samples.map((s) => maskRow(s, shown)), ...(o.error !== undefined ? { error: maskMessage(o.error) } : {}) };
+}
+
 /** Every dataset's suite, by lake name. */
 export function suitesOf(model: Model): Map<string, Suite> {
   return new Map(model.datasets.map((ds) => [lakeName(ds), buildSuite(ds).suite]));
@@ -44,21 +85,25 @@ export async function runQuality(r: QualityRun): Promise<SuiteResult[]> {
   const conn = await db.connect();
   const tmp = mkdtempSync(join(tmpdir(), 'contractgen-test-'));
   try {
-    const { found, missing } = await attachData(conn, r.data, datasets, r.config, r.cwd, r.env, tmp);
+    const { found, missing, raw } = await attachData(conn, r.data, datasets, r.config, r.cwd, r.env, tmp);
     if (found.size === 0) throw new UsageError(`--data ${shownData(r.data)}: no data for ${datasets.map(lakeName).join(', ')} (expected <dataset>.parquet, <dataset>.jsonl or a folder <dataset>/)`);
     for (const m of missing) r.onMissing?.(m, shownData(r.data));
     const results: SuiteResult[] = [];
     for (const lake of [...found.keys()].sort(cmp)) {
       const from = found.get(lake)!;
+      const ds = datasets.find((d) => lakeName(d) === lake)!;
+      const rawRows = raw.has(lake) ? { table: rawView(lake), types: new Map(ds.fields.map((f) => [f.physicalName, mapType(f.type).duckdb])) } : undefined;
       let rows: number;
+      let outcomes: Outcome[];
       try {
         rows = Number(((await conn.runAndReadAll(`SELECT count(*) AS n FROM ${ident(lake)}`)).getRowObjectsJson()[0] as { n: string }).n);
+        outcomes = await runSuite(conn, suites.get(lake)!, lake, (i, n, e) => r.onStep?.(lake, i, n, gxType(e)), rawRows);
       } catch (e) {
-        // rows that cannot be read as the contract's types (or a file that is not what its name says)
-        throw new UsageError(`--data ${shownData(r.data)}: cannot read ${lake} from ${from}: ${(e as Error).message.split('\n')[0]}`);
+        // a file that is not what its name says, JSON that does not parse, Parquet that cannot be read
+        throw new UsageError(`--data ${shownData(r.data)}: cannot read ${lake} from ${from}: ${maskMessage((e as Error).message.split('\n')[0] ?? '')}`);
       }
-      const outcomes = await runSuite(conn, suites.get(lake)!, lake, (i, n, e) => r.onStep?.(lake, i, n, gxType(e)));
-      results.push({ dataset: lake, from, rows, outcomes });
+      const shown = shownColumns(ds);
+      results.push({ dataset: lake, from, rows, outcomes: outcomes.map((o) => masked(o, shown)) });
     }
     return results;
   } finally {

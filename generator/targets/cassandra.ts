@@ -3,7 +3,7 @@ import { quoteCql, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader, lineComment, tableComment } from './lang/comments.js';
-import { bySource, skipped, type Target } from './target.js';
+import { bySource, type Target } from './target.js';
 
 /** A CQL map literal: {'class': 'NetworkTopologyStrategy', 'dc1': 3}. Values are quoted strings or numbers. */
 export function cqlMap(m: Record<string, string | number>): string {
@@ -17,13 +17,10 @@ export const cassandraTarget: Target = {
   description: 'Cassandra CQL: keyspace and table with partition and clustering keys and cdc = true, per Cassandra-sourced dataset',
   run(model, ctx) {
     const files = [];
-    const { datasets, diagnostics } = bySource('cassandra', model, 'cassandra');
+    const datasets = bySource('cassandra', model, ctx.config, 'cassandra');
     for (const { ds, src } of datasets) {
       const key = ds.cassandraKey;
-      if (!key) {
-        diagnostics.push(skipped('cassandra', ds, 'it has no primary key'));
-        continue;
-      }
+      if (!key) continue; // not served (capabilities.ts): it has no primary key
       const byName = new Map(ds.fields.map((f) => [f.name, f]));
       const col = (n: string) => quoteCql(byName.get(n)!.physicalName);
       const keyspace = quoteCql(src.database);
@@ -39,6 +36,13 @@ export const cassandraTarget: Target = {
       const options: string[] = [];
       if (key.clustering.length) options.push(`CLUSTERING ORDER BY (${key.clustering.map((c) => `${col(c.column)} ${c.order}`).join(', ')})`);
       options.push('cdc = true');
+      if (ds.cassandraTtlSeconds !== undefined) {
+        // Rows expire after the retention SLA; time windows let whole SSTables drop once all their data expired
+        // (about 30 windows over the time to live). Expiry emits no CDC event: the lake expires the same rows.
+        const days = Math.max(1, Math.ceil(ds.cassandraTtlSeconds / 86_400 / 30));
+        options.push(`default_time_to_live = ${ds.cassandraTtlSeconds}`);
+        options.push(`compaction = ${cqlMap({ class: 'TimeWindowCompactionStrategy', compaction_window_unit: 'DAYS', compaction_window_size: days })}`);
+      }
       const tc = tableComment(ds);
       if (tc) options.push(`comment = ${sqlString(tc)}`);
       const content = ctx.template('cassandra/table.cql')({
@@ -53,6 +57,6 @@ export const cassandraTarget: Target = {
       });
       files.push({ path: `${fileStem(ds)}.cql`, content, kind: 'cql' as const, sources: [ds.contract.file] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

@@ -9,7 +9,7 @@ import { cdcConnectors, syncDlqTopic, topicOf } from '../model/cdc.js';
 import type { Dataset, Model } from '../model/ir.js';
 import { k8sName } from '../model/naming.js';
 import { toYaml } from './lang/yaml.js';
-import { skipped, type OutputFile, type Target } from './target.js';
+import type { OutputFile, Target } from './target.js';
 
 export interface TopicSpec {
   name: string;
@@ -33,7 +33,13 @@ function cdcTopicSpec(ds: Dataset, config: PlatformConfig): TopicSpec {
     'compression.type': d.compression,
   };
   if (policy === 'delete') cfg['retention.ms'] = ds.sla.retentionMs ?? 7 * DAY;
-  else cfg['delete.retention.ms'] = DAY; // how long tombstones stay readable after compaction
+  else {
+    // The raw layer stores every change event: the sync must read each update before compaction replaces it
+    // (min.compaction.lag.ms) and each delete's tombstone before compaction removes it (delete.retention.ms),
+    // however far it lags, up to kafka.topicDefaults.maxSyncLagMs.
+    cfg['min.compaction.lag.ms'] = d.maxSyncLagMs;
+    cfg['delete.retention.ms'] = Math.max(DAY, d.maxSyncLagMs);
+  }
   if (ds.kafka.maxMessageBytes) cfg['max.message.bytes'] = ds.kafka.maxMessageBytes;
   return {
     name: topicOf(ds, config),
@@ -95,7 +101,6 @@ export const kafkaTarget: Target = {
   id: 'kafka',
   description: 'Kafka topics: Strimzi KafkaTopic resources and a plain topic list (CDC, heartbeat, schema-history and dead-letter topics)',
   run(model, ctx) {
-    const diagnostics = model.datasets.filter((ds) => !ds.source || !ds.cdc.enabled).map((ds) => skipped('kafka', ds, 'it is not captured by CDC'));
     const specs = topicSpecs(model, ctx.config);
     const files: OutputFile[] = specs.map((t) => ({
       path: `topics/${k8sName(t.name)}.yaml`,
@@ -119,6 +124,6 @@ export const kafkaTarget: Target = {
         sources: [...new Set(specs.flatMap((t) => t.sources))],
       });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

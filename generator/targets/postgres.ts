@@ -25,7 +25,7 @@ export const postgresTarget: Target = {
     const d = pgDialect;
     const files = [];
     const foreignKeys: Array<{ sql: string; source: string }> = [];
-    const { datasets, diagnostics } = bySource('postgres', model, 'postgres');
+    const datasets = bySource('postgres', model, ctx.config, 'postgres');
     for (const { ds, src } of datasets) {
       const schema = src.schema ?? ctx.config.postgres.defaultSchema;
       const qualified = `${d.ident(schema)}.${d.ident(ds.table)}`;
@@ -38,6 +38,7 @@ export const postgresTarget: Target = {
       const pkCols = ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName));
       if (pkCols.length) lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, 'pkey'], d.maxIdent))} PRIMARY KEY (${pkCols.join(', ')})`);
       for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
       // Foreign keys only inside one database (relationships across systems are checked by the quality suites),
       // and in foreign-keys.sql, applied after every table exists: contracts may reference each other in a cycle.
       for (const rel of ds.relationships) {
@@ -77,6 +78,6 @@ export const postgresTarget: Target = {
     if (foreignKeys.length) {
       files.push({ path: 'foreign-keys.sql', content: `-- Run after every table file.\n${foreignKeys.map((f) => f.sql).join('\n')}\n`, kind: 'sql' as const, sources: [...new Set(foreignKeys.map((f) => f.source))] });
     }
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

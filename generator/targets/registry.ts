@@ -77,6 +77,11 @@ export const TARGETS: readonly TargetInfo[] = [
     load: async () => (await import('./airflow.js')).airflowTarget,
   },
   {
+    id: 'retention',
+    description: "Retention in every layer: the raw objects' S3 lifecycle rules, and how Kafka, Cassandra and the trusted layer expire each dataset",
+    load: async () => (await import('./retention.js')).retentionTarget,
+  },
+  {
     id: 'sync',
     description: 'Raw-layer sync: a Kafka Connect S3 sink for MinIO (Aiven, or Confluent) and a TypeScript sync service (kafkajs → S3)',
     load: async () => (await import('./sync.js')).syncTarget,

@@ -9,14 +9,14 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
-import type { Dataset, Field } from '../model/ir.js';
+import type { Dataset, Field, SourceKind } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
 import { sparkIdent } from '../model/names.js';
-import { mapType, type JsonSchema } from '../model/types.js';
+import { mapType, type CdcConversion, type JsonSchema } from '../model/types.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
 import { pyBlock, pyString, sparkString } from './lang/python.js';
-import { withRawLayer, type OutputFile, type Target } from './target.js';
+import { served, type OutputFile, type Target } from './target.js';
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
 function sparkOfJson(j: JsonSchema): string {
@@ -27,12 +27,16 @@ function sparkOfJson(j: JsonSchema): string {
 
 const pyField = (name: string, type: string, nullable: boolean) => `StructField(${pyString(name)}, ${type}, ${nullable ? 'True' : 'False'})`;
 
-/** The rules each row is checked against, as Spark SQL conditions that are true when the rule is broken. */
-export function violationChecks(ds: Dataset): Array<{ rule: string; broken: string }> {
+/**
+ * The rules each row is checked against, as Spark SQL conditions that are true when the rule is broken. A field in
+ * `typeChecked` has a `<column>__bad` flag (its source value did not convert) and gets a `type` rule.
+ */
+export function violationChecks(ds: Dataset, typeChecked: ReadonlySet<Field> = new Set()): Array<{ rule: string; broken: string }> {
   const out: Array<{ rule: string; broken: string }> = [];
   for (const f of ds.fields) {
     const c = sparkIdent(f.physicalName);
     const k = f.constraints;
+    if (typeChecked.has(f)) out.push({ rule: `${f.name}:type`, broken: sparkIdent(`${f.physicalName}__bad`) });
     const lit = (v: number | string) => (typeof v === 'number' ? String(v) : f.type.kind === 'date' ? `DATE ${sparkString(v)}` : f.type.kind.startsWith('timestamp') ? `TIMESTAMP ${sparkString(v)}` : sparkString(v));
     if (f.required) out.push({ rule: `${f.name}:required`, broken: `${c} IS NULL` });
     if (k.enum) out.push({ rule: `${f.name}:validValues`, broken: `${c} NOT IN (${k.enum.map((v) => (f.type.kind.startsWith('int') ? String(Number(v)) : sparkString(v))).join(', ')})` });
@@ -53,6 +57,12 @@ export function violationChecks(ds: Dataset): Array<{ rule: string; broken: stri
   return out;
 }
 
+/** The CDC conversion of a field for the dataset's source (the type table's sparkFromCdc column). */
+function cdcConversion(f: Field, src: SourceKind): CdcConversion {
+  const c = mapType(f.type).sparkFromCdc;
+  return src === 'cassandra' ? c.cassandraJson : c.avro[src];
+}
+
 export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string; current: string; check: string } {
   const src = ds.source!.kind;
   const fields = ds.fields;
@@ -60,10 +70,21 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
   const pk = ds.primaryKey.map((n) => sparkIdent(byName.get(n)!.physicalName));
   const cols = fields.map((f) => sparkIdent(f.physicalName));
   const indent = (xs: string[], n = 4) => xs.map((x, i) => `${' '.repeat(n)}${x}${i < xs.length - 1 ? ',' : ''}`).join('\n');
+  // fields whose source value can fail to convert: FLATTEN flags them (<column>__bad), CHECK reports `type`
+  const typeChecked = new Set(fields.filter((f) => !f.cdcExcluded && cdcConversion(f, src).nullOnBadValue));
+  const bad = (f: Field) => sparkIdent(`${f.physicalName}__bad`);
+  const badCols = fields.filter((f) => typeChecked.has(f)).map(bad);
+  // a column the CDC stream does not carry (contractgen.cdc.exclude) is NULL in the lake
+  const excluded = (f: Field) => `CAST(NULL AS ${mapType(f.type).spark.ddl})`;
+  /** The converted value of a field, and its __bad flag when it has one. */
+  const converted = (f: Field, raw: string): string[] => {
+    if (f.cdcExcluded) return [`${excluded(f)} AS ${sparkIdent(f.physicalName)}`];
+    const value = cdcConversion(f, src).sql(raw, sparkString);
+    return [`${value} AS ${sparkIdent(f.physicalName)}`, ...(typeChecked.has(f) ? [`(${raw} IS NOT NULL AND ${value} IS NULL) AS ${bad(f)}`] : [])];
+  };
   let flatten: string;
   let current: string;
   if (src === 'cassandra') {
-    const conv = (f: Field) => mapType(f.type).sparkFromCdc.cassandraJson(`e.after.${sparkIdent(f.physicalName)}.value`);
     flatten = [
       'SELECT',
       indent([
@@ -71,21 +92,26 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
         'e.source.ts_ms AS _seq',
         'e.source.ts_ms AS _src_ts',
         'e.ts_ms AS _ts',
-        ...fields.flatMap((f) => [`${conv(f)} AS ${sparkIdent(f.physicalName)}`, `coalesce(e.after.${sparkIdent(f.physicalName)}.\`set\`, false) AS ${sparkIdent(`${f.physicalName}__set`)}`]),
+        ...fields.flatMap((f) => [
+          ...converted(f, `e.after.${sparkIdent(f.physicalName)}.value`),
+          f.cdcExcluded ? `false AS ${sparkIdent(`${f.physicalName}__set`)}` : `coalesce(e.after.${sparkIdent(f.physicalName)}.\`set\`, false) AS ${sparkIdent(`${f.physicalName}__set`)}`,
+        ]),
       ]),
       'FROM decoded',
       'WHERE e IS NOT NULL',
     ].join('\n');
     // Cassandra events carry only the cells a write touched: merge them column by column, newest set value wins.
     const nonKey = fields.filter((f) => !ds.primaryKey.includes(f.name));
+    const latestSet = (f: Field, col: string) => `last_value(CASE WHEN ${sparkIdent(`${f.physicalName}__set`)} THEN ${col} END, true) OVER w`;
     current = [
-      `SELECT ${cols.join(', ')}`,
+      `SELECT ${[...cols, ...badCols].join(', ')}`,
       'FROM (',
       '  SELECT',
       indent(
         [
           ...pk,
-          ...nonKey.map((f) => `last_value(CASE WHEN ${sparkIdent(`${f.physicalName}__set`)} THEN ${sparkIdent(f.physicalName)} END, true) OVER w AS ${sparkIdent(f.physicalName)}`),
+          ...nonKey.map((f) => `${latestSet(f, sparkIdent(f.physicalName))} AS ${sparkIdent(f.physicalName)}`),
+          ...fields.filter((f) => typeChecked.has(f)).map((f) => `${latestSet(f, bad(f))} AS ${bad(f)}`),
           'last_value(_op) OVER w AS _last_op',
           `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC, _ts DESC) AS _rn`,
         ],
@@ -98,13 +124,15 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
     ].join('\n');
   } else {
     const seq = src === 'postgres' ? 'e.source.lsn' : "concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0'))";
-    const conv = (f: Field) => {
-      const c = sparkIdent(f.physicalName);
-      return mapType(f.type).sparkFromCdc.avro(`CASE WHEN e.op = 'd' THEN e.before.${c} ELSE e.after.${c} END`);
-    };
-    flatten = ['SELECT', indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.filter((f) => !f.cdcExcluded).map((f) => `${conv(f)} AS ${sparkIdent(f.physicalName)}`)]), 'FROM decoded', 'WHERE e IS NOT NULL'].join('\n');
+    // the row's state: the old row of a delete (its key), the new row otherwise
+    const raw = (f: Field) => `_row.${sparkIdent(f.physicalName)}`;
+    flatten = [
+      'SELECT',
+      indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.flatMap((f) => converted(f, raw(f)))]),
+      "FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d",
+    ].join('\n');
     current = [
-      `SELECT ${cols.join(', ')}`,
+      `SELECT ${[...cols, ...badCols].join(', ')}`,
       'FROM (',
       `  SELECT *, row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn`,
       '  FROM events',
@@ -112,7 +140,7 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
       "WHERE _rn = 1 AND _op <> 'd'",
     ].join('\n');
   }
-  const checks = violationChecks(ds);
+  const checks = violationChecks(ds, typeChecked);
   const check = [
     'SELECT',
     indent([...cols, checks.length ? `concat_ws(',',\n${checks.map((c, i) => `        CASE WHEN ${c.broken} THEN ${sparkString(c.rule)} END${i < checks.length - 1 ? ',' : ''}`).join('\n')}\n    ) AS _violations` : `'' AS _violations`]),
@@ -122,13 +150,22 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
   return { flatten, current, check };
 }
 
+/**
+ * The --packages of each supported Spark version: spark-avro built for the cluster's Scala binary version, and
+ * hadoop-aws at the Hadoop version Spark is built with (3.5: Scala 2.12, Hadoop 3.3.4; 4.0: Scala 2.13, Hadoop 3.4.1).
+ */
+const SPARK_PACKAGES = {
+  '3.5': { avro: 'org.apache.spark:spark-avro_2.12:3.5.3', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.3.4' },
+  '4.0': { avro: 'org.apache.spark:spark-avro_2.13:4.0.0', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.4.1' },
+};
+
 export const sparkTarget: Target = {
   id: 'spark',
   description: 'PySpark raw → trusted jobs: explicit StructTypes, Debezium envelope decoding, latest state per key, contract checks with quarantine, partitioned Parquet',
   run(model, ctx) {
     const config = ctx.config;
     const files: OutputFile[] = [];
-    const { datasets, diagnostics } = withRawLayer('spark', model, config);
+    const datasets = served('spark', model, config);
     for (const ds of datasets) {
       const name = lakeName(ds);
       const avro = ds.source!.kind !== 'cassandra';
@@ -159,7 +196,8 @@ export const sparkTarget: Target = {
         ...datasetHeader(ds),
         topic: cdcTopic(ds, config),
         partitions: ds.partitionedBy.join(', '),
-        packages: avro ? 'org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4' : 'org.apache.hadoop:hadoop-aws:3.3.4',
+        packages35: [...(avro ? [SPARK_PACKAGES['3.5'].avro] : []), SPARK_PACKAGES['3.5'].hadoopAws].join(','),
+        packages40: [...(avro ? [SPARK_PACKAGES['4.0'].avro] : []), SPARK_PACKAGES['4.0'].hadoopAws].join(','),
         file,
         avro,
         typeImports,
@@ -178,6 +216,6 @@ export const sparkTarget: Target = {
       files.push({ path: file, content, kind: 'py', sources: [ds.contract.file] });
     }
     if (files.length) files.push(...ctx.copies('spark', [...new Set(files.flatMap((f) => f.sources))])); // quality_runner.py
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

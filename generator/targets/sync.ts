@@ -1,14 +1,15 @@
 /**
- * `sync` target: the raw layer's writer, two ways.
- * - A Kafka Connect sink for MinIO: Aiven's Apache-2.0 S3 sink by default (Confluent's as an option), with
- *   ByteArray converters and JSON lines of key, value, offset, timestamp and headers (base64), tombstones kept,
- *   the object layout `raw/<topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<start offset>.jsonl.gz`,
- *   credentials through the Connect worker's config provider.
+ * `sync` target: the raw layer's writer, two ways that write one layout.
+ * - A Kafka Connect sink for MinIO: Aiven's Apache-2.0 S3 sink, with ByteArray converters and JSON lines of
+ *   headers, offset, value, key and timestamp (base64 bytes, ISO-8601 time), tombstones kept, the object layout
+ *   `raw/<topic>/dt=YYYY-MM-DD/hour=HH/<topic>+<partition>+<start offset>.jsonl` by record time, credentials
+ *   through the Connect worker's config provider.
  * - A TypeScript sync service: `topics.ts`, the typed per-topic definitions and defaults, built with ts-morph
  *   (they depend on the contracts and the config); `runtime.ts` and `main.ts`, copied unchanged from
- *   templates/sync/static/ (kafkajs consumer with manual commits, @aws-sdk/client-s3 writes, batching by count,
- *   bytes and time, commit after store, SIGTERM flush, retries with backoff, a dead-letter topic; it also runs
- *   from a recorded file).
+ *   templates/sync/static/ (kafkajs consumer with manual commits and leases per partition, conditional
+ *   @aws-sdk/client-s3 writes, batching by count, bytes and time, commit after store, SIGTERM flush, retries with
+ *   backoff, a dead-letter topic, Prometheus metrics and health endpoints; it also runs from a recorded file);
+ *   and its Kubernetes Deployment and PodDisruptionBudget.
  */
 import { Project, VariableDeclarationKind } from 'ts-morph';
 import type { PlatformConfig } from '../config/config.js';
@@ -36,75 +37,134 @@ export function sinkName(config: PlatformConfig): string {
   return `${config.naming.topicPrefix.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-raw-sync`;
 }
 
-/** The Kafka Connect configuration of the raw-layer sink; all values strings. */
+/**
+ * The Kafka Connect configuration of the raw-layer sink (Aiven's S3 sink); all values strings. It writes the raw
+ * layout the service writes (test/facts/aiven-s3-sink/): JSON lines of all five fields, objects named by topic,
+ * partition and first offset, in dt/hour folders of the record's own timestamp (`file.name.timestamp.source: event`,
+ * so a redelivered record lands in the same folder), uncompressed so that both paths write the same bytes.
+ */
 export function sinkConfig(topics: readonly SyncTopic[], config: PlatformConfig): Record<string, string> {
   const s = config.sync;
-  const dlq: Record<string, string> = {
+  return {
+    'connector.class': 'io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector',
+    'tasks.max': '2',
+    topics: topics.map((t) => t.topic).join(','),
+    'key.converter': BYTES,
+    'value.converter': BYTES,
+    'header.converter': BYTES,
+    'aws.s3.bucket.name': config.minio.buckets.raw,
+    'aws.s3.endpoint': config.minio.endpoint,
+    'aws.s3.region': config.minio.region,
+    'aws.access.key.id': secretRef(config, 'minio.access_key_id'),
+    'aws.secret.access.key': secretRef(config, 'minio.secret_access_key'),
+    'format.output.type': 'jsonl',
+    'format.output.fields': 'key,value,offset,timestamp,headers',
+    'format.output.envelope': 'true',
+    'file.compression.type': 'none',
+    'file.max.records': String(s.maxRecords),
+    'file.name.timestamp.timezone': 'UTC',
+    'file.name.timestamp.source': 'event',
+    'file.name.template': `${config.naming.rawPrefix}/{{topic}}/dt={{timestamp:unit=yyyy}}-{{timestamp:unit=MM}}-{{timestamp:unit=dd}}/hour={{timestamp:unit=HH}}/{{topic}}+{{partition:padding=true}}+{{start_offset:padding=true}}.jsonl`,
     'errors.tolerance': 'all',
     'errors.deadletterqueue.topic.name': syncDlqTopic(config),
     'errors.deadletterqueue.topic.replication.factor': String(config.kafka.topicDefaults.replicas),
     'errors.deadletterqueue.context.headers.enable': 'true',
     'errors.log.enable': 'true',
   };
-  const common = {
-    'tasks.max': '2',
-    topics: topics.map((t) => t.topic).join(','),
-    'key.converter': BYTES,
-    'value.converter': BYTES,
-    'header.converter': BYTES,
-  };
-  if (s.connector === 'aiven') {
-    return {
-      'connector.class': 'io.aiven.kafka.connect.s3.AivenKafkaConnectS3SinkConnector',
-      ...common,
-      'aws.s3.bucket.name': config.minio.buckets.raw,
-      'aws.s3.endpoint': config.minio.endpoint,
-      'aws.s3.region': config.minio.region,
-      'aws.access.key.id': secretRef(config, 'minio.access_key_id'),
-      'aws.secret.access.key': secretRef(config, 'minio.secret_access_key'),
-      'format.output.type': 'jsonl',
-      'format.output.fields': 'key,value,offset,timestamp,headers',
-      'format.output.fields.value.encoding': 'base64',
-      'format.output.envelope': 'true',
-      'file.compression.type': 'gzip',
-      'file.max.records': String(s.maxRecords),
-      'file.name.timestamp.timezone': 'UTC',
-      'file.name.timestamp.source': 'wallclock',
-      'file.name.template': `${config.naming.rawPrefix}/{{topic}}/dt={{timestamp:unit=yyyy}}-{{timestamp:unit=MM}}-{{timestamp:unit=dd}}/hour={{timestamp:unit=HH}}/{{topic}}+{{partition:padding=true}}+{{start_offset:padding=true}}.jsonl.gz`,
-      ...dlq,
-    };
-  }
-  // Confluent's S3 sink (Confluent Community License): raw bytes per record, keys and headers stored beside.
-  return {
-    'connector.class': 'io.confluent.connect.s3.S3SinkConnector',
-    ...common,
-    'storage.class': 'io.confluent.connect.s3.storage.S3Storage',
-    's3.bucket.name': config.minio.buckets.raw,
-    'store.url': config.minio.endpoint,
-    's3.region': config.minio.region,
-    's3.path.style.access.enabled': 'true',
-    'aws.access.key.id': secretRef(config, 'minio.access_key_id'),
-    'aws.secret.access.key': secretRef(config, 'minio.secret_access_key'),
-    'topics.dir': config.naming.rawPrefix,
-    'format.class': 'io.confluent.connect.s3.format.bytearray.ByteArrayFormat',
-    'behavior.on.null.values': 'write',
-    'store.kafka.keys': 'true',
-    'keys.format.class': 'io.confluent.connect.s3.format.bytearray.ByteArrayFormat',
-    'store.kafka.headers': 'true',
-    'headers.format.class': 'io.confluent.connect.s3.format.json.JsonFormat',
-    'flush.size': String(s.maxRecords),
-    'rotate.schedule.interval.ms': String(s.maxAgeMs),
-    'partitioner.class': 'io.confluent.connect.storage.partitioner.TimeBasedPartitioner',
-    'partition.duration.ms': '3600000',
-    'path.format': "'dt'=YYYY-MM-dd/'hour'=HH",
-    locale: 'en-US',
-    timezone: 'UTC',
-    'timestamp.extractor': 'Record',
-    ...dlq,
-  };
 }
 
 // ------------------------------------------------------------------------------------------------ service
+
+/** The service's fixed defaults (topics.ts DEFAULTS), from which the Deployment's grace period is computed. */
+export const SERVICE = {
+  retries: 5,
+  backoffMs: 200,
+  /** one S3 request, before it is aborted and retried */
+  s3TimeoutMs: 10_000,
+  /** kafkajs's retrier gives up a commit after this long (its maxRetryTime default) */
+  commitMs: 30_000,
+  httpPort: 8080,
+} as const;
+
+/**
+ * The longest a SIGTERM flush can take, in seconds: per partition, an upload already in flight and then its last
+ * batch, each through every retry of a put that times out (and the backoff between), then its commit.
+ */
+export function flushBoundSeconds(): number {
+  const put = (SERVICE.retries + 1) * SERVICE.s3TimeoutMs + Array.from({ length: SERVICE.retries }, (_, i) => Math.min(SERVICE.backoffMs * 2 ** i, 30_000)).reduce((a, b) => a + b, 0);
+  return Math.ceil((2 * (put + SERVICE.commitMs)) / 1000);
+}
+
+/** The Deployment and PodDisruptionBudget of the sync service. */
+function kubernetes(config: PlatformConfig): { deployment: object; pdb: object } {
+  const name = `${sinkName(config)}-service`;
+  const labels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'raw-sync', 'app.kubernetes.io/part-of': config.project.name };
+  const secret = `${sinkName(config)}-credentials`;
+  const env = (k: string, v: string | number) => ({ name: k, value: String(v) });
+  const fromSecret = (k: string, key: string) => ({ name: k, valueFrom: { secretKeyRef: { name: secret, key } } });
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: config.connect.namespace, labels: { ...labels } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      // one member at a time leaves the consumer group, so each rebalance moves few partitions
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+      template: {
+        metadata: {
+          labels: { ...labels },
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(SERVICE.httpPort), 'prometheus.io/path': '/metrics' },
+        },
+        spec: {
+          // longer than the longest SIGTERM flush (flushBoundSeconds), so no stored batch is left uncommitted by a kill
+          terminationGracePeriodSeconds: flushBoundSeconds() + 30,
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [
+            {
+              name: 'sync',
+              image: `${name}:latest`,
+              imagePullPolicy: 'IfNotPresent',
+              // an image of this folder at /app after `npm ci` (see the README)
+              workingDir: '/app',
+              command: ['npx', 'tsx', 'main.ts'],
+              ports: [{ name: 'http', containerPort: SERVICE.httpPort, protocol: 'TCP' }],
+              env: [
+                env('KAFKA_BROKERS', config.kafka.bootstrapServers),
+                env('KAFKA_GROUP_ID', sinkName(config)),
+                env('S3_ENDPOINT', config.minio.endpoint),
+                env('S3_BUCKET', config.minio.buckets.raw),
+                env('S3_REGION', config.minio.region),
+                env('S3_CONDITIONAL_WRITES', 'true'),
+                env('S3_TIMEOUT_MS', SERVICE.s3TimeoutMs),
+                env('SYNC_MAX_RECORDS', config.sync.maxRecords),
+                env('SYNC_MAX_BYTES', config.sync.maxBytes),
+                env('SYNC_MAX_AGE_MS', config.sync.maxAgeMs),
+                env('SYNC_HTTP_PORT', SERVICE.httpPort),
+                env('NODE_OPTIONS', '--max-old-space-size=768'),
+                fromSecret('AWS_ACCESS_KEY_ID', 'minio.access_key_id'),
+                fromSecret('AWS_SECRET_ACCESS_KEY', 'minio.secret_access_key'),
+              ],
+              resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 6 },
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 },
+              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            },
+          ],
+          volumes: [{ name: 'tmp', emptyDir: {} }],
+        },
+      },
+    },
+  };
+  const pdb = {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: { name, namespace: config.connect.namespace, labels: { ...labels } },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': name } } },
+  };
+  return { deployment, pdb };
+}
 
 /** topics.ts around the placeholder for the topic list, which emit splices in as data. */
 function topicsFile(config: PlatformConfig): string {
@@ -144,6 +204,10 @@ function topicsFile(config: PlatformConfig): string {
             maxRecords: config.sync.maxRecords,
             maxBytes: config.sync.maxBytes,
             maxAgeMs: config.sync.maxAgeMs,
+            retries: SERVICE.retries,
+            backoffMs: SERVICE.backoffMs,
+            s3TimeoutMs: SERVICE.s3TimeoutMs,
+            httpPort: SERVICE.httpPort,
           },
           null,
           2,
@@ -156,7 +220,7 @@ function topicsFile(config: PlatformConfig): string {
 
 export const syncTarget: Target = {
   id: 'sync',
-  description: 'Raw-layer sync: a Kafka Connect S3 sink for MinIO (Aiven, or Confluent) and a TypeScript sync service (kafkajs → S3)',
+  description: 'Raw-layer sync: a Kafka Connect S3 sink for MinIO (Aiven) and a TypeScript sync service (kafkajs → S3) with its Kubernetes Deployment',
   run(model, ctx) {
     const config = ctx.config;
     const topics = syncTopics(model.datasets, config);
@@ -167,6 +231,7 @@ export const syncTarget: Target = {
     const name = sinkName(config);
     const { 'connector.class': cls, 'tasks.max': tasks, ...rest } = cfg;
     const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
+    const k8s = kubernetes(config);
     const files: OutputFile[] = [
       { path: 'sink-connector.json', content: json({ name, config: cfg }), kind: 'json', sources },
       {
@@ -182,6 +247,8 @@ export const syncTarget: Target = {
       },
       { path: 'topics.ts', content: topicsFile(config), data: JSON.stringify(topics, null, 2), kind: 'ts', sources },
       ...ctx.copies('sync', sources), // runtime.ts, main.ts: templates/sync/static/
+      { path: 'k8s/deployment.yaml', content: toYaml(k8s.deployment), kind: 'yaml', sources },
+      { path: 'k8s/poddisruptionbudget.yaml', content: toYaml(k8s.pdb), kind: 'yaml', sources },
       {
         path: 'package.json',
         content: json({
@@ -210,6 +277,13 @@ export const syncTarget: Target = {
           group: name,
           endpoint: config.minio.endpoint,
           region: config.minio.region,
+          httpPort: SERVICE.httpPort,
+          s3TimeoutMs: SERVICE.s3TimeoutMs,
+          retries: SERVICE.retries,
+          grace: flushBoundSeconds() + 30,
+          flushBound: flushBoundSeconds(),
+          secret: `${name}-credentials`,
+          service: `${name}-service`,
         }),
         kind: 'md',
         sources,

@@ -4,9 +4,11 @@
  * touches the disk.
  */
 import type { PlatformConfig } from '../config/config.js';
-import { rawLocation } from '../model/naming.js';
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Dataset, Model, SourceBinding, SourceKind } from '../model/ir.js';
+import { served, type TargetId } from './capabilities.js';
+
+export { served } from './capabilities.js';
 
 export type FileKind = 'sql' | 'cql' | 'json' | 'yaml' | 'properties' | 'md' | 'py' | 'ts' | 'avsc' | 'conf' | 'text' | 'plain' | 'html' | 'css' | 'js';
 
@@ -53,6 +55,10 @@ export interface TargetContext {
 
 export interface TargetResult {
   files: OutputFile[];
+  /**
+   * Only what the model cannot decide (none today). What a target skips, refuses or warns about from the model
+   * alone is declared in capabilities.ts, where lint finds it without loading the target.
+   */
   diagnostics: Diagnostic[];
 }
 
@@ -62,25 +68,10 @@ export interface Target {
   run(model: Model, ctx: TargetContext): TargetResult;
 }
 
-/** The info diagnostic a target gives when it skips a dataset that lacks what it needs. */
-export function skipped(target: string, ds: Dataset, why: string): Diagnostic {
-  return diagnostic('TARGET_SKIPPED', ds.at, `${target}: skipped "${ds.name}": ${why}`);
-}
-
-/** The datasets whose source is `kind`, each with its source; an info diagnostic for every other dataset. */
-export function bySource(target: string, model: Model, kind: SourceKind): { datasets: Array<{ ds: Dataset; src: SourceBinding }>; diagnostics: Diagnostic[] } {
-  const datasets: Array<{ ds: Dataset; src: SourceBinding }> = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const ds of model.datasets) {
-    if (ds.source?.kind === kind) datasets.push({ ds, src: ds.source });
-    else diagnostics.push(skipped(target, ds, ds.source ? `its source is ${ds.source.kind}` : 'it has no database source'));
-  }
-  return { datasets, diagnostics };
-}
-
-/** The datasets that have a raw layer (a CDC topic); an info diagnostic for every other dataset. */
-export function withRawLayer(target: string, model: Model, config: PlatformConfig): { datasets: Dataset[]; diagnostics: Diagnostic[] } {
-  const datasets = model.datasets.filter((ds) => rawLocation(ds, config) !== undefined);
-  const diagnostics = model.datasets.filter((ds) => rawLocation(ds, config) === undefined).map((ds) => skipped(target, ds, 'it has no CDC topic, so no raw layer'));
-  return { datasets, diagnostics };
+/**
+ * The datasets a source-DDL target serves (capabilities.ts decides, and reports the others as TARGET_SKIPPED),
+ * each with its source of that kind.
+ */
+export function bySource(target: TargetId, model: Model, config: PlatformConfig, kind: SourceKind): Array<{ ds: Dataset; src: SourceBinding }> {
+  return served(target, model, config).flatMap((ds) => (ds.source?.kind === kind ? [{ ds, src: ds.source }] : []));
 }

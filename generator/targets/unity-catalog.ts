@@ -15,7 +15,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment } from './lang/comments.js';
-import { DATA_PLACEHOLDER, withRawLayer, type OutputFile, type Target } from './target.js';
+import { DATA_PLACEHOLDER, served, type OutputFile, type Target } from './target.js';
 
 type Json = Record<string, unknown>;
 
@@ -41,7 +41,7 @@ const RAW_COLUMNS: Array<[string, string, string, string, boolean, string]> = [
   ['key', 'string', 'STRING', 'string', true, 'message key, base64 (null for none)'],
   ['value', 'string', 'STRING', 'string', true, 'message value, base64 (null for a tombstone)'],
   ['offset', 'bigint', 'LONG', 'long', false, 'Kafka offset'],
-  ['timestamp', 'bigint', 'LONG', 'long', false, 'Kafka timestamp, epoch milliseconds'],
+  ['timestamp', 'string', 'STRING', 'string', true, 'Kafka timestamp, ISO-8601 UTC (null when the record has none)'],
   ['dt', 'string', 'STRING', 'string', false, 'partition: UTC date of the Kafka timestamp'],
   ['hour', 'string', 'STRING', 'string', false, 'partition: UTC hour of the Kafka timestamp'],
 ];
@@ -141,8 +141,8 @@ export const unityCatalogTarget: Target = {
   id: 'unity-catalog',
   description: 'Unity Catalog OSS: REST payloads for the catalog, raw/trusted schemas and EXTERNAL tables, and an idempotent apply script',
   run(model, ctx) {
-    const { datasets, diagnostics } = withRawLayer('unity-catalog', model, ctx.config);
-    if (!datasets.length) return { files: [], diagnostics };
+    const datasets = served('unity-catalog', model, ctx.config);
+    if (!datasets.length) return { files: [], diagnostics: [] };
     const plan = ucPlan(datasets, ctx.config);
     const all = datasets.map((d) => d.contract.file);
     const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
@@ -159,6 +159,6 @@ export const unityCatalogTarget: Target = {
       { path: 'plan.mts', content: planFile(ctx.config), data: JSON.stringify(plan, null, 2), kind: 'ts', sources: all },
       ...ctx.copies('unity-catalog', all), // apply.mts: templates/unity-catalog/static/
     ];
-    return { files, diagnostics };
+    return { files, diagnostics: [] };
   },
 };

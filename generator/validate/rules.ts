@@ -17,7 +17,11 @@ export const MAX_NESTING = 16;
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
-export function checkRules(datasets: readonly Dataset[], config: PlatformConfig): Diagnostic[] {
+/**
+ * `focus`, when given, names the files reported on (lint of single files, read with their contracts directory):
+ * a collision between a focused and another dataset is reported at the focused one.
+ */
+export function checkRules(datasets: readonly Dataset[], config: PlatformConfig, focus?: (file: string) => boolean): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (rule, at, message) => out.push(diagnostic(rule, at, message));
 
@@ -25,6 +29,7 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
   for (const ds of datasets) if (!byName.has(ds.name)) byName.set(ds.name, ds);
 
   const versionsSeen = new Set<string>();
+  const slaSeen = new Set<string>();
   for (const ds of datasets) {
     if (!versionsSeen.has(ds.contract.file) && !SEMVER.test(ds.contract.version)) {
       versionsSeen.add(ds.contract.file);
@@ -32,19 +37,24 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
     }
     versionsSeen.add(ds.contract.file);
 
+    checkFreshness(report, ds, slaSeen);
+
     if (ds.source && ds.cdc.enabled && ds.primaryKey.length === 0) {
       report('PK_REQUIRED', ds.at, `"${ds.name}" is captured by CDC from ${ds.source.kind} but has no primary key: mark its key field(s) primaryKey: true`);
     }
 
     checkName(report, ds.name, ds.at, 'dataset', ds.source?.kind);
-    if (ds.table !== ds.name) checkName(report, ds.table, ds.at, 'table (physicalName)', ds.source?.kind);
+    // the table name (physicalName) names the source table only: without a database source nothing uses it
+    if (ds.source && ds.table !== ds.name) checkName(report, ds.table, ds.at, 'table (physicalName)', ds.source.kind);
     if (ds.source?.kind === 'cassandra' && ds.table.length > CQL_MAX_TABLE) report('NAME_INVALID', ds.at, `Cassandra table name "${ds.table}" is longer than ${CQL_MAX_TABLE} characters`);
     if (ds.source) {
       // these names reach topic names, slot names, connector names and SQL
       for (const [what, v] of [['database', ds.source.database], ['schema', ds.source.schema]] as const) {
         if (v !== undefined && !/^[A-Za-z_][A-Za-z0-9_-]{0,62}$/.test(v)) report('NAME_INVALID', ds.source.at, `source ${what} name "${v}" must be a plain identifier ([A-Za-z_][A-Za-z0-9_-]*, at most 63 characters)`);
       }
-      if (!/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(ds.source.host)) report('SOURCE_INVALID', ds.source.at, `source host "${ds.source.host}" is not a host name`);
+      // RFC 1123 host names have no underscore, but many service names (Docker, Kubernetes, internal DNS) do
+      if (!/^[A-Za-z0-9_]([A-Za-z0-9._-]{0,252})$/.test(ds.source.host)) report('SOURCE_INVALID', ds.source.at, `source host "${ds.source.host}" is not a host name`);
+      else if (ds.source.host.includes('_')) report('SOURCE_HOST_UNDERSCORE', ds.source.at, `source host "${ds.source.host}" has an underscore, which DNS host names (RFC 1123) do not allow; it works only where the name resolves as written`);
       const limit = ds.source.kind === 'postgres' ? 1600 : ds.source.kind === 'mysql' ? 4096 : undefined;
       if (limit !== undefined && ds.fields.length > limit) report('FIELD_LIMIT', ds.at, `"${ds.name}" has ${ds.fields.length} fields; ${ds.source.kind} allows at most ${limit} columns per table`);
     }
@@ -86,12 +96,15 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
 
   // Collisions, compared after case folding and sanitizing: what two systems would both see as one name.
   const claims = new Map<string, Dataset>();
+  /** which of two colliding datasets the collision is reported at: the second, unless only the first is in focus */
+  const at = (second: Dataset, first: Dataset): [Dataset, Dataset] => (focus && !focus(second.at.file) && focus(first.at.file) ? [first, second] : [second, first]);
   const claim = (kind: string, key: string | undefined, ds: Dataset) => {
     if (key === undefined) return;
     const k = `${kind}\0${key.toLowerCase()}`;
     const prev = claims.get(k);
     if (prev && prev !== ds) {
-      report('COLLISION', ds.at, `"${ds.name}" and "${prev.name}" (${prev.at.file}:${prev.at.line}) map to the same ${kind} "${key}"`);
+      const [here, other] = at(ds, prev);
+      report('COLLISION', here.at, `"${here.name}" and "${other.name}" (${other.at.file}:${other.at.line}) map to the same ${kind} "${key}"`);
     } else claims.set(k, ds);
   };
   const k8sTopics = new Map<string, { ds: Dataset; topic: string }>();
@@ -103,13 +116,37 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig)
     // can meet there (a_b and a__b both become a-b); the same topic twice is reported above already
     const twin = topic === undefined ? undefined : k8sTopics.get(k8sName(topic));
     if (topic !== undefined && twin && twin.topic.toLowerCase() !== topic.toLowerCase()) {
-      report('COLLISION', ds.at, `"${ds.name}" and "${twin.ds.name}" (${twin.ds.at.file}:${twin.ds.at.line}) have topics ${topic} and ${twin.topic}, which map to the same KafkaTopic resource name "${k8sName(topic)}"`);
+      const [here, other] = at(ds, twin.ds);
+      const [hereTopic, otherTopic] = here === ds ? [topic, twin.topic] : [twin.topic, topic];
+      report('COLLISION', here.at, `"${here.name}" and "${other.name}" (${other.at.file}:${other.at.line}) have topics ${hereTopic} and ${otherTopic}, which map to the same KafkaTopic resource name "${k8sName(topic)}"`);
     } else if (topic !== undefined && !twin) k8sTopics.set(k8sName(topic), { ds, topic });
     claim('source table', sourceTableKey(ds), ds);
     claim('lake table', lakeName(ds), ds);
     claim('output file', fileStem(ds), ds);
   }
   return out;
+}
+
+/** A duration in words: 90 minutes, 1 hour, 2 days. */
+function inWords(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, name] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? '' : 's'}`;
+  return `${ms} ms`;
+}
+
+/**
+ * SLA_FRESHNESS_UNREACHABLE: data changed just after a run waits a whole update interval for the next one, so a
+ * freshness SLA shorter than the frequency is broken by every run.
+ */
+function checkFreshness(report: Report, ds: Dataset, seen: Set<string>) {
+  const { freshnessMs, frequencyMs, at } = ds.sla;
+  if (freshnessMs === undefined || frequencyMs === undefined || freshnessMs >= frequencyMs) return;
+  // the SLA is the contract's: one warning for all its datasets
+  const where = at?.freshness ?? ds.at;
+  const key = `${where.file}:${where.line}:${where.col}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  report('SLA_FRESHNESS_UNREACHABLE', at?.freshness ?? ds.at, `freshness ${inWords(freshnessMs)} is shorter than the update frequency ${inWords(frequencyMs)}: changes made just after a run wait ${inWords(frequencyMs)} for the next one`);
 }
 
 function walkFields(fields: readonly Field[], fn: (f: Field) => void, depth = 0) {

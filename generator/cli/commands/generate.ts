@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
-import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, verboseFlag } from '../common.js';
+import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, targetFlag, targetIds, verboseFlag } from '../common.js';
 
 export const generate = defineCommand({
   name: 'generate',
@@ -20,7 +20,7 @@ run again; --full runs every target.`,
     contracts: contractsFlag,
     config: configFlag,
     out: { type: 'string', value: 'DIR', default: 'generated', help: 'output directory' },
-    target: { type: 'string', value: 'ID', multiple: true, shownDefault: 'all', help: 'only this target (contractgen targets lists them)' },
+    target: targetFlag,
     check: { type: 'boolean', help: 'compare with the output directory instead of writing; exit 1 on drift' },
     print: { type: 'boolean', help: 'print every file to stdout instead of writing' },
     full: { type: 'boolean', help: 'run every target and compare every file, even where the hashes file says nothing changed' },
@@ -34,13 +34,12 @@ run again; --full runs every target.`,
   ],
   async run({ flags }, io) {
     if (flags.check && flags.print) throw new UsageError('--check and --print cannot be combined');
-    const [{ TARGETS }, pipeline, sink, drift] = await Promise.all([import('../../targets/registry.js'), import('../../pipeline.js'), import('../../sink/sink.js'), import('../../sink/drift.js')]);
-    for (const id of flags.target) {
-      if (!TARGETS.some((t) => t.id === id)) throw new UsageError(`unknown target ${JSON.stringify(id)}; known: ${TARGETS.map((t) => t.id).join(', ')}`);
-    }
+    const targets = targetIds(flags.target);
+    const [pipeline, sink, drift] = await Promise.all([import('../../pipeline.js'), import('../../sink/sink.js'), import('../../sink/drift.js')]);
     const outDir = resolve(io.cwd, flags.out);
     if (!flags.print && isNonDirectory(outDir)) throw new UsageError(`--out ${flags.out}: not a directory`);
-    const a = await analyzeFromFlags(io, flags);
+    // the targets' checks run with the analysis: an error there means no target runs, as for a contract error
+    const a = await analyzeFromFlags(io, flags, { targets, requireContracts: true });
     if (a.configErrors) {
       report(io, a.diagnostics, flags);
       return 2;
@@ -63,7 +62,7 @@ run again; --full runs every target.`,
     if (flags.check) {
       // target by target, in path order: each target's files are compared and let go; a target whose recorded
       // hashes still hold is not run (pipeline.checkOutput)
-      const c = await pipeline.checkOutput(a, pipeline.selectTargets(flags.target), run);
+      const c = await pipeline.checkOutput(a, pipeline.selectTargets(targets), run);
       if (failed(c.diagnostics)) return 1;
       const shown = drift.renderDrift(c.report, shownOut);
       if (drift.isClean(c.report)) {
@@ -75,12 +74,12 @@ run again; --full runs every target.`,
       return 1;
     }
     if (flags.print) {
-      const g = await pipeline.generateFiles(a, pipeline.selectTargets(flags.target));
+      const g = await pipeline.generateFiles(a, pipeline.selectTargets(targets));
       if (failed(g.diagnostics)) return 1;
       sink.printSink(g.files, io.stdout);
       return 0;
     }
-    const w = await pipeline.writeOutput(a, pipeline.selectTargets(flags.target), run);
+    const w = await pipeline.writeOutput(a, pipeline.selectTargets(targets), run);
     if (failed(w.diagnostics) || !w.plan) return 1;
     const p = w.plan;
     if (flags.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);

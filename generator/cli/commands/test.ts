@@ -27,7 +27,8 @@ expectation with PASS or FAIL, the observed value and up to 5 failing rows.`,
     ['contractgen test --data s3://lake-trusted/trusted/ --format junit > quality.xml', 'check the trusted layer on MinIO, as a CI test report'],
   ],
   async run({ flags }, io) {
-    const a = await analyzeFromFlags(io, flags);
+    // the quality target's checks too: what it refuses, the suites cannot hold either
+    const a = await analyzeFromFlags(io, flags, { targets: ['quality'], requireContracts: true });
     if (hasErrors(a.diagnostics)) {
       report(io, a.diagnostics, { format: 'text', verbose: false });
       return a.configErrors ? 2 : 1;

@@ -11,6 +11,11 @@ const num = { type: 'number' };
 const int = { type: 'integer' };
 const bool = { type: 'boolean' };
 const uri = { type: 'string', format: 'uri' };
+/**
+ * A server location: the spec's own examples write placeholders in it (`s3://bucket/v2/{model}/*.json`, the
+ * `{model}` of its quality queries), so it is an RFC 6570 URI template with a scheme rather than a URI.
+ */
+const location = { type: 'string', format: 'uri-template', pattern: '^[A-Za-z][A-Za-z0-9+.-]*:' };
 
 export const DCS_FIELD_TYPES = [
   'number', 'decimal', 'numeric', 'int', 'integer', 'long', 'bigint', 'float', 'double', 'string', 'text', 'varchar',
@@ -24,18 +29,18 @@ const DELIMITERS = { type: 'string', enum: ['new_line', 'array'] };
 const SERVERS: Record<string, S> = {
   bigquery: { properties: { project: str, dataset: str }, required: ['project', 'dataset'] },
   postgres: { properties: { host: str, port: int, database: str, schema: str }, required: ['host', 'port', 'database', 'schema'] },
-  s3: { properties: { location: uri, endpointUrl: uri, format: FORMATS, delimiter: DELIMITERS }, required: ['location'] },
-  sftp: { properties: { location: { ...uri, pattern: '^sftp://.*' }, format: FORMATS, delimiter: DELIMITERS }, required: ['location'] },
+  s3: { properties: { location, endpointUrl: uri, format: FORMATS, delimiter: DELIMITERS }, required: ['location'] },
+  sftp: { properties: { location: { ...location, pattern: '^sftp://.*' }, format: FORMATS, delimiter: DELIMITERS }, required: ['location'] },
   redshift: {
     properties: { account: str, host: str, database: str, schema: str, clusterIdentifier: str, port: int, endpoint: str },
     required: ['account', 'database', 'schema'],
   },
-  azure: { properties: { location: uri, format: FORMATS, delimiter: DELIMITERS }, required: ['location', 'format'] },
+  azure: { properties: { location, format: FORMATS, delimiter: DELIMITERS }, required: ['location', 'format'] },
   sqlserver: { properties: { host: str, port: int, database: str, schema: str }, required: ['host', 'database', 'schema'] },
   snowflake: { properties: { account: str, database: str, schema: str }, required: ['account', 'database', 'schema'] },
   databricks: { properties: { host: str, catalog: str, schema: str }, required: ['catalog', 'schema'] },
   dataframe: {},
-  glue: { properties: { account: str, database: str, location: uri, format: str }, required: ['account', 'database'] },
+  glue: { properties: { account: str, database: str, location, format: str }, required: ['account', 'database'] },
   oracle: { properties: { host: str, port: int, serviceName: str }, required: ['host', 'port', 'serviceName'] },
   kafka: { properties: { host: str, topic: str, format: str }, required: ['host', 'topic'] },
   pubsub: { properties: { project: str, topic: str }, required: ['project', 'topic'] },

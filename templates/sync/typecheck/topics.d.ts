@@ -25,4 +25,8 @@ export declare const DEFAULTS: {
   maxRecords: number;
   maxBytes: number;
   maxAgeMs: number;
+  retries: number;
+  backoffMs: number;
+  s3TimeoutMs: number;
+  httpPort: number;
 };
