@@ -49,7 +49,7 @@ describe('docs/reference', () => {
     const page = REFERENCE_PAGES.find((p) => p.file === 'config.md')!.render();
     for (const { key, schema } of configKeys()) {
       if (!key.includes('.') && schema.type === 'object') expect(page, key).toContain(`## \`${key}\`\n\n${CONFIG_DOCS[key as keyof typeof CONFIG_DOCS]}\n`);
-      else expect(page, key).toMatch(new RegExp(`^\\| \`${key.replace(/\./g, '\\.')}\` \\| [^|]+ \\| .* \\| \\S.* \\|$`, 'm'));
+      else expect(page, key).toMatch(new RegExp(`^\\| \`${key.replace(/\./g, '\\.')}\` \\| (?:[^|\\\\]|\\\\.)+ \\| .* \\| \\S.* \\|$`, 'm'));
     }
     expect(page).toContain('| `kafka.topicDefaults.partitions` | integer ≥ 1 | `6` |');
     expect(page).toContain('| `version` | `1` | required |');

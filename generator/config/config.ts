@@ -204,7 +204,7 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   postgres: 'PostgreSQL sources.',
   'postgres.defaultSchema': 'The schema of a table whose server names none.',
   quality: 'The quality suites.',
-  'quality.gxVersion': 'The Great Expectations format of the suites: `1.x` or `0.18`.',
+  'quality.gxVersion': 'The Great Expectations release that loads the suites: `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a release from 1.2.0 to 1.7.x; the suites use what it accepts.',
   sync: 'The raw-layer sync, from the CDC topics to the raw bucket.',
   'sync.connector': "The Kafka Connect S3 sink to generate: `aiven` (Aiven's Apache-2.0 sink, the only one that writes the raw layout). The TypeScript sync service is generated too.",
   'sync.maxRecords': 'A raw object closes after this many records (the sinks and the service).',

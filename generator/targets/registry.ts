@@ -83,7 +83,7 @@ export const TARGETS: readonly TargetInfo[] = [
   },
   {
     id: 'sync',
-    description: 'Raw-layer sync: a Kafka Connect S3 sink for MinIO (Aiven, or Confluent) and a TypeScript sync service (kafkajs → S3)',
+    description: 'Raw-layer sync: a Kafka Connect S3 sink for MinIO (Aiven) and a TypeScript sync service (kafkajs → S3) with its Kubernetes Deployment',
     load: async () => (await import('./sync.js')).syncTarget,
   },
   {
