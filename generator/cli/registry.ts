@@ -16,6 +16,7 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['init', async () => (await import('./commands/init.js')).init],
   ['targets', async () => (await import('./commands/targets.js')).targets],
   ['rules', async () => (await import('./commands/rules.js')).rules],
+  ['schema', async () => (await import('./commands/schema.js')).schema],
 ];
 
 export function findCommand(name: string): (() => Promise<Command>) | undefined {

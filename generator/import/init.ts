@@ -1,96 +1,10 @@
 /**
  * `contractgen init`: the files of a new repository of contracts, as text (the CLI writes them). The config is
- * derived from the config type and its defaults (config/config.ts): CONFIG_DOCS must document every key of
- * PlatformConfig — the compiler enforces it — so the scaffolded file cannot drift from what contractgen reads.
+ * derived from the config type, its defaults and its meanings (config/config.ts: CONFIG_DOCS documents every key of
+ * PlatformConfig, the compiler enforces it), so the scaffolded file cannot drift from what contractgen reads.
  */
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
-import { DEFAULT_CONFIG, mergeConfig, type PlatformConfig } from '../config/config.js';
-
-/** A comment for every key, and for every section (`_`). */
-type Docs<T> = { [K in keyof T]-?: T[K] extends readonly unknown[] ? string : T[K] extends object ? { _: string } & Docs<T[K]> : string };
-
-export const CONFIG_DOCS: Docs<PlatformConfig> = {
-  version: 'Version of this file’s format. Always 1.',
-  project: { _: 'The project.', name: 'Project name: a lower-case identifier ([a-z_][a-z0-9_]*), used in generated names.', domain: 'Business domain, shown in the docs site.' },
-  naming: {
-    _: 'Names every target shares.',
-    topicPrefix: "Debezium's topic.prefix: CDC topics are <topicPrefix>.<schema|database|keyspace>.<table>.",
-    rawPrefix: 'Folder of the raw layer in the raw bucket (byte-exact CDC events).',
-    trustedSchema: 'Schema (Trino, Unity Catalog) and folder of the trusted layer.',
-    rawSchema: 'Schema (Trino, Unity Catalog) of the raw layer.',
-  },
-  kafka: {
-    _: 'The Kafka cluster (Strimzi).',
-    bootstrapServers: 'Bootstrap servers, host:port[,host:port].',
-    cluster: 'Strimzi Kafka cluster name (the strimzi.io/cluster label of KafkaTopic resources).',
-    namespace: 'Kubernetes namespace of the KafkaTopic resources.',
-    strimziApiVersion: 'KafkaTopic API version: kafka.strimzi.io/v1 (Strimzi 0.49+) or kafka.strimzi.io/v1beta2.',
-    topicDefaults: {
-      _: 'Defaults of every CDC topic; a contract overrides them with contractgen.kafka.*.',
-      partitions: 'Partitions per topic.',
-      replicas: 'Replication factor.',
-      minInsyncReplicas: 'min.insync.replicas; at most replicas.',
-      compression: 'compression.type: zstd, lz4, snappy, gzip, producer or uncompressed.',
-      maxSyncLagMs: 'Longest the raw-layer sync may lag a compacted topic: its min.compaction.lag.ms and delete.retention.ms.',
-    },
-  },
-  connect: {
-    _: 'Kafka Connect, where the Debezium connectors and the S3 sink run.',
-    url: 'REST URL of Kafka Connect.',
-    cluster: 'Strimzi KafkaConnect cluster name.',
-    namespace: 'Kubernetes namespace of the KafkaConnector resources.',
-    credentials: {
-      _: 'The Kubernetes Secret with the connectors’ credentials (one properties file), mounted by the KafkaConnect and read through a FileConfigProvider (never a literal password).',
-      secretName: 'Name of the Secret.',
-      key: 'Key of the properties file in the Secret.',
-    },
-  },
-  schemaRegistry: { _: 'The Schema Registry.', url: 'URL of the Schema Registry.', defaultCompatibility: 'Compatibility level of the subjects: BACKWARD, FORWARD, FULL (optionally _TRANSITIVE) or NONE.' },
-  minio: {
-    _: 'The object store of the lake (MinIO or any S3).',
-    endpoint: 'S3 endpoint URL.',
-    region: 'S3 region.',
-    buckets: { _: 'Buckets of the lake layers.', raw: 'Raw layer: CDC events as they arrived.', trusted: 'Trusted layer: Parquet tables.', quarantine: 'Rows that break their contract.' },
-  },
-  trino: {
-    _: 'Trino over the lake.',
-    tableFormat: 'Table format of the trusted layer: hive or iceberg.',
-    catalogs: { _: 'Trino catalogs.', raw: 'Catalog of the raw tables.', trusted: 'Catalog of the trusted tables.' },
-    maskingKey: { _: 'One-row table, in the trusted catalog, holding the key of the masked views’ keyed hash; only the views’ owner reads it.', schema: 'Its schema.', table: 'Its table.' },
-  },
-  unityCatalog: { _: 'Unity Catalog.', catalog: 'Catalog the tables are registered in.', url: 'URL of the Unity Catalog server.' },
-  airflow: {
-    _: 'The Airflow DAGs.',
-    version: 'Airflow major version: 2 or 3.',
-    deadlineCallback: 'Airflow 3.1+: dotted path of the async callback of the freshness Deadline Alert (unset: no alert).',
-    owner: 'DAG owner.',
-    retries: 'Retries per task.',
-    retryDelayMinutes: 'Minutes between retries.',
-    sparkConnId: 'Connection id of Spark.',
-    trinoConnId: 'Connection id of Trino.',
-    s3ConnId: 'Connection id of the object store.',
-  },
-  postgres: { _: 'PostgreSQL sources.', defaultSchema: 'Schema of a PostgreSQL source whose contract names none.' },
-  quality: { _: 'The quality suites.', gxVersion: 'Great Expectations version the suites are written for: 1.x or 0.18.' },
-  sync: {
-    _: 'The raw-layer sync (Kafka Connect S3 sink, or the TypeScript service).',
-    connector: 'S3 sink connector: aiven or confluent.',
-    maxRecords: 'Records per object before a flush.',
-    maxBytes: 'Bytes per object before a flush.',
-    maxAgeMs: 'Milliseconds before a flush, whatever the size.',
-  },
-  breaking: { _: '`contractgen breaking` and `contractgen drift`.', disabled: 'Rule IDs switched off (`contractgen breaking --list-rules` lists them).' },
-  debezium: {
-    _: 'The Debezium connectors.',
-    version: 'Debezium release the connectors run: 3.0 to 3.6.',
-    user: 'Database role / user Debezium connects as.',
-    maxSlotWalKeepSize: 'PostgreSQL max_slot_wal_keep_size: WAL a stalled slot may hold before PostgreSQL invalidates it.',
-    snapshotMode: 'snapshot.mode: initial, always, no_data, initial_only or when_needed.',
-    publicationAutocreateMode: 'PostgreSQL: disabled (the prerequisites script creates the publication) or filtered (Debezium does).',
-    heartbeatIntervalMs: 'heartbeat.interval.ms; 0 turns heartbeats off.',
-    cassandra: { _: 'The Debezium Cassandra agent.', cassandraYaml: 'Path of cassandra.yaml on the Cassandra node.', workDir: 'Working directory of the agent.', configDir: 'Directory of the agent’s configuration.' },
-  },
-};
+import { CONFIG_DOCS, DEFAULT_CONFIG, mergeConfig, type ConfigKey, type PlatformConfig } from '../config/config.js';
 
 /** Every key path of the config, for tests: `kafka.topicDefaults.partitions` … */
 export function configPaths(v: unknown = DEFAULT_CONFIG, prefix = ''): string[] {
@@ -102,16 +16,16 @@ export function configPaths(v: unknown = DEFAULT_CONFIG, prefix = ''): string[] 
 export function configYaml(overrides: Partial<{ project: Partial<PlatformConfig['project']> }> = {}): string {
   const config = mergeConfig(DEFAULT_CONFIG, overrides) as PlatformConfig;
   const doc = new Document(config);
-  const annotate = (node: YAMLMap, docs: Record<string, unknown>) => {
+  const annotate = (node: YAMLMap, prefix: string) => {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const d = docs[key];
-      const text = typeof d === 'string' ? d : d && typeof d === 'object' ? String((d as { _: string })._) : undefined;
+      const path = prefix ? `${prefix}.${key}` : key;
+      const text = path in CONFIG_DOCS ? CONFIG_DOCS[path as ConfigKey] : undefined;
       if (text && isScalar(pair.key)) pair.key.commentBefore = ` ${text}`;
-      if (isMap(pair.value) && d && typeof d === 'object') annotate(pair.value, d as Record<string, unknown>);
+      if (isMap(pair.value)) annotate(pair.value, path);
     }
   };
-  if (isMap(doc.contents)) annotate(doc.contents, CONFIG_DOCS as unknown as Record<string, unknown>);
+  if (isMap(doc.contents)) annotate(doc.contents, '');
   doc.commentBefore = ' contractgen platform settings. Every setting is here with its default; change what differs on your platform.\n Strictly validated: an unknown key is an error (contractgen lint).';
   return doc.toString({ lineWidth: 0 });
 }

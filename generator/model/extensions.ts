@@ -10,9 +10,17 @@ export type ExtScope = 'contract' | 'server' | 'schema' | 'property';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
-/** A value parser with the human name of the type it accepts (for the reference page). */
+/** A JSON Schema (draft 2019-09) as plain data. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * A value parser with the human name of the type it accepts (for the reference page) and the JSON Schema of the
+ * values it accepts (for `contractgen schema`, the editors' schema). test/schema.test.ts holds the two to the same
+ * verdict on every example and on a spread of other values.
+ */
 export interface Parser<T> {
   readonly type: string;
+  readonly schema: JsonSchema;
   parse(v: unknown): Parsed<T>;
 }
 
@@ -31,26 +39,30 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const problem = (message: string): Parsed<never> => ({ ok: false, problem: message });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const bool: Parser<boolean> = { type: 'boolean', parse: (v) => (typeof v === 'boolean' ? ok(v) : problem('must be true or false')) };
+const bool: Parser<boolean> = { type: 'boolean', schema: { type: 'boolean' }, parse: (v) => (typeof v === 'boolean' ? ok(v) : problem('must be true or false')) };
 
 const intIn = (lo: number, hi: number): Parser<number> => ({
   type: `integer, ${lo}–${hi}`,
+  schema: { type: 'integer', minimum: lo, maximum: hi },
   parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? ok(v) : problem(`must be an integer from ${lo} to ${hi}`)),
 });
 
 function oneOf<const V extends string>(...vals: V[]): Parser<V> {
   const allowed: readonly string[] = vals;
   const is = (v: unknown): v is V => typeof v === 'string' && allowed.includes(v);
-  return { type: `one of ${vals.map((x) => `\`${x}\``).join(', ')}`, parse: (v) => (is(v) ? ok(v) : problem(`must be one of: ${vals.join(', ')}`)) };
+  return { type: `one of ${vals.map((x) => `\`${x}\``).join(', ')}`, schema: { type: 'string', enum: vals }, parse: (v) => (is(v) ? ok(v) : problem(`must be one of: ${vals.join(', ')}`)) };
 }
 
-const matching = (type: string, re: RegExp, message: string, extra: (s: string) => boolean = () => true): Parser<string> => ({
+/** A string matching `re` (and not one of `except`). */
+const matching = (type: string, re: RegExp, message: string, except: readonly string[] = []): Parser<string> => ({
   type,
-  parse: (v) => (typeof v === 'string' && re.test(v) && extra(v) ? ok(v) : problem(message)),
+  schema: { type: 'string', pattern: re.source, ...(except.length ? { not: { enum: except } } : {}) },
+  parse: (v) => (typeof v === 'string' && re.test(v) && !except.includes(v) ? ok(v) : problem(message)),
 });
 
 const columnList: Parser<string[]> = {
   type: 'non-empty list of field names',
+  schema: { type: 'array', minItems: 1, items: { type: 'string' } },
   parse: (v) => {
     if (!Array.isArray(v) || v.length === 0) return problem('must be a non-empty list of field names');
     const names: string[] = [];
@@ -69,6 +81,10 @@ export interface ClusteringColumn {
 
 const clusteringKey: Parser<ClusteringColumn[]> = {
   type: 'list of `{column, order: ASC|DESC}`',
+  schema: {
+    type: 'array',
+    items: { type: 'object', properties: { column: { type: 'string' }, order: { enum: ['ASC', 'DESC'] } }, required: ['column'], additionalProperties: false },
+  },
   parse: (v) => {
     const bad = problem('must be a list of {column: <field>, order: ASC|DESC}');
     if (!Array.isArray(v)) return bad;
@@ -87,6 +103,15 @@ export type Replication = Record<string, string | number>;
 
 const replication: Parser<Replication> = {
   type: 'map: `class` and a replication factor per data center',
+  schema: {
+    type: 'object',
+    properties: { class: { enum: ['NetworkTopologyStrategy', 'SimpleStrategy'] } },
+    required: ['class'],
+    propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+    additionalProperties: { type: 'integer', minimum: 1, maximum: 9 },
+    if: { properties: { class: { const: 'SimpleStrategy' } } },
+    then: { required: ['replication_factor'] },
+  },
   parse: (v) => {
     if (!isObj(v)) return problem('must be a map such as {class: NetworkTopologyStrategy, dc1: 3}');
     if (v.class !== 'NetworkTopologyStrategy' && v.class !== 'SimpleStrategy') return problem('class must be NetworkTopologyStrategy or SimpleStrategy');
@@ -107,6 +132,7 @@ const replication: Parser<Replication> = {
 
 const scalar: Parser<string | number | boolean> = {
   type: 'string, number or boolean',
+  schema: { type: ['string', 'number', 'boolean'] },
   parse: (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? ok(v) : problem('must be a string, number or boolean')),
 };
 
@@ -118,6 +144,11 @@ export interface CheckConstraint {
 
 const checkList: Parser<CheckConstraint[]> = {
   type: 'non-empty list of `{name, expression}`',
+  schema: {
+    type: 'array',
+    minItems: 1,
+    items: { type: 'object', required: ['expression'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_$]{0,62}$' }, expression: { type: 'string' } } },
+  },
   parse: (v) => {
     if (!Array.isArray(v) || v.length === 0) return problem('must be a non-empty list of {name, expression}');
     const out: CheckConstraint[] = [];
@@ -134,6 +165,7 @@ const checkList: Parser<CheckConstraint[]> = {
 
 const optionMap: Parser<Record<string, string | number | boolean>> = {
   type: 'map of option names to strings, numbers or booleans',
+  schema: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
   parse: (v) => {
     const bad = problem('must be a map of option names to strings, numbers or booleans');
     if (!isObj(v)) return bad;
@@ -148,6 +180,7 @@ const optionMap: Parser<Record<string, string | number | boolean>> = {
 
 const reason: Parser<string> = {
   type: 'text, at most 200 characters',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
   parse: (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 200 ? ok(v) : problem('must be a short text saying why (at most 200 characters)')),
 };
 
@@ -193,7 +226,7 @@ export function sqlExpressionProblem(e: string): string | undefined {
 }
 
 function ext<T>(name: `contractgen.${string}`, scope: ExtScope, parser: Parser<T>, doc: string, example: string): ExtDef<T> {
-  return { name, scope, type: parser.type, parse: parser.parse, doc, example };
+  return { name, scope, type: parser.type, schema: parser.schema, parse: parser.parse, doc, example };
 }
 
 /** Every contractgen extension, by the name code reads it with. */
@@ -222,7 +255,7 @@ export const EXT = {
   kafkaTopic: ext(
     'contractgen.kafka.topic',
     'schema',
-    matching('Kafka topic name', /^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)', (s) => s !== '.' && s !== '..'),
+    matching('Kafka topic name', /^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)', ['.', '..']),
     "Override of the CDC topic name (default: Debezium's `<topic.prefix>.<schema|database|keyspace>.<table>`).",
     'cdc.app.public.users',
   ),
