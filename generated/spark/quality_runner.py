@@ -2,6 +2,11 @@
 """Runs a contractgen quality suite (Great Expectations 1.x JSON) against a trusted table with Spark SQL alone.
 
     spark-submit quality_runner.py --suite users.json --table s3a://lake-trusted/trusted/users/
+    spark-submit --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog ... \
+        quality_runner.py --suite users.json --table lake.trusted.users
+
+--table is a Parquet location, or a table name (an Iceberg table, read through its catalog: the files under an
+Iceberg location include those of replaced snapshots, which only the table's metadata tells apart).
 
 Prints one line per expectation and exits 1 when any fails. It implements the expectation types contractgen
 emits, so the checks run where the data is, without a GX installation on the Spark cluster.
@@ -87,14 +92,14 @@ def check(spark, exp, table):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Run a contractgen quality suite on a Parquet table")
+    parser = argparse.ArgumentParser(description="Run a contractgen quality suite on a Parquet location or a table")
     parser.add_argument("--suite", required=True)
-    parser.add_argument("--table", required=True)
+    parser.add_argument("--table", required=True, help="a Parquet location (s3a://...) or a catalog table name")
     args = parser.parse_args(argv)
     with open(args.suite, encoding="utf-8") as f:
         suite = json.load(f)
     spark = SparkSession.builder.appName(f"quality-{suite['name']}").getOrCreate()
-    table = spark.read.parquet(args.table)
+    table = spark.read.parquet(args.table) if "://" in args.table else spark.table(args.table)
     table.createOrReplaceTempView("t")
     failed = 0
     for exp in suite["expectations"]:
