@@ -2,6 +2,11 @@
 """Runs a contractgen quality suite against a trusted table with Spark SQL alone.
 
     spark-submit quality_runner.py --suite users.json --table s3a://lake-trusted/trusted/users/
+    spark-submit --conf spark.sql.catalog.lake=org.apache.iceberg.spark.SparkCatalog ... \
+        quality_runner.py --suite users.json --table lake.trusted.users
+
+--table is a Parquet location, or a table name (an Iceberg table, read through its catalog: the files under an
+Iceberg location include those of replaced snapshots, which only the table's metadata tells apart).
 
 Reads either suite format contractgen writes (quality.gxVersion): GX 1.x (`name`, `type`) and GX 0.18
 (`expectation_suite_name`, `expectation_type`); the kwargs are the same in both. Prints one line per expectation,
@@ -133,16 +138,16 @@ def check(spark, kind, kw, table, total):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Run a contractgen quality suite on a Parquet table")
+    parser = argparse.ArgumentParser(description="Run a contractgen quality suite on a Parquet location or a table")
     parser.add_argument("--suite", required=True)
-    parser.add_argument("--table", required=True)
+    parser.add_argument("--table", required=True, help="a Parquet location (s3a://...) or a catalog table name")
     args = parser.parse_args(argv)
     with open(args.suite, encoding="utf-8") as f:
         suite = json.load(f)
     # GX 1.x names the suite and each expectation's type `name` and `type`; GX 0.18 `expectation_suite_name` and `expectation_type`
     name = suite.get("name", suite.get("expectation_suite_name"))
     spark = SparkSession.builder.appName(f"quality-{name}").getOrCreate()
-    table = spark.read.parquet(args.table)
+    table = spark.read.parquet(args.table) if "://" in args.table else spark.table(args.table)
     table.createOrReplaceTempView("t")
     total = spark.sql("SELECT count(*) AS n FROM t").first()["n"]
     failed = 0

@@ -93,6 +93,10 @@ class SparkSession:
         self.app_name = app_name
         self.read = _Reader()
 
+    def table(self, name):
+        """A catalog table (an Iceberg table by name): the test answers for it as for a location."""
+        return self.read.parquet(name)
+
     def sql(self, query):
         _ask({"op": "sql", "sql": query})
         return DataFrame(sql=query)
