@@ -185,6 +185,7 @@ describe('Trino catalog files against Trino 461 (facts from its source)', () => 
 
   const modes = {
     hive: { trino: { tableFormat: 'hive' } },
+    'hive, raw and trusted in two catalogs': { trino: { tableFormat: 'hive', catalogs: { raw: 'lake_raw', trusted: 'lake' } } },
     'iceberg (Hive Metastore)': { trino: { tableFormat: 'iceberg', catalogs: { raw: 'hive', trusted: 'iceberg' } }, iceberg: { catalogType: 'hive' } },
     'iceberg (REST catalog)': { trino: { tableFormat: 'iceberg', catalogs: { raw: 'hive', trusted: 'iceberg' } }, iceberg: { catalogType: 'rest', uri: 'http://iceberg-rest.lake.svc:8181' } },
   };
