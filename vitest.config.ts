@@ -27,6 +27,7 @@ export const SLOW = [
   'test/drift.test.ts',
   'test/import-files.test.ts',
   'test/import-mysql.test.ts',
+  'test/facts-trino-catalog.test.ts',
 ];
 
 export default defineConfig({
