@@ -110,8 +110,8 @@ export function ride(i: number, requestedMs: number, over: Row = {}): Row {
   };
 }
 
-const keyOf = (r: Row): Row => ({ city: r.city!, requested_date: r.requested_date!, requested_at: r.requested_at!, ride_id: r.ride_id! });
-const partitionOf = (r: Row): Row => ({ city: r.city!, requested_date: r.requested_date! });
+export const keyOf = (r: Row): Row => ({ city: r.city!, requested_date: r.requested_date!, requested_at: r.requested_at!, ride_id: r.ride_id! });
+export const partitionOf = (r: Row): Row => ({ city: r.city!, requested_date: r.requested_date! });
 
 // ------------------------------------------------------------------------------------------------ the run
 
@@ -125,7 +125,7 @@ interface Lake {
   runs: number;
 }
 
-class Run {
+export class Run {
   readonly differences: string[] = [];
   readonly lakes = new Map<string, Lake>();
   rows = 0;
@@ -210,7 +210,7 @@ class Run {
 
 // ------------------------------------------------------------------------------------------------ the scenarios
 
-type ScenarioFn = (run: Run) => Promise<void>;
+export type ScenarioFn = (run: Run) => Promise<void>;
 
 /** A Postgres source with its events sent to the users topic as they are captured. */
 async function postgres(run: Run): Promise<PostgresCdc & { flush(at: number): Promise<number> }> {
@@ -478,27 +478,46 @@ export async function runScenarios(o: ScenarioOptions): Promise<ScenarioResult[]
   for (const [name, s] of Object.entries(SCENARIOS)) {
     if (o.only && !o.only.includes(name)) continue;
     o.log?.(`scenario ${name}: ${s.description}`);
-    const work = mkdtempSync(join(tmpdir(), `scenario-${name}-`));
-    const db = await DuckDBInstance.create(':memory:');
-    const con = await db.connect();
-    const registry = new SchemaRegistry();
-    await registry.start();
-    const run = new Run(o, con, work, registry);
-    try {
-      await con.run(`SET TimeZone = 'UTC'`);
-      for (const m of DUCKDB_MACROS) await con.run(m);
-      await s.run(run);
-    } catch (e) {
-      run.differences.push(`the scenario failed: ${(e as Error).message.split('\n')[0]}`);
-    } finally {
-      con.closeSync();
-      db.closeSync();
-      await registry.close();
-      rmSync(work, { recursive: true, force: true });
-    }
-    results.push({ name, rows: run.rows, differences: run.differences });
+    results.push(await runScenario(o, name, s.run));
   }
   return results;
+}
+
+/** One scenario (or any sequence of operations written as one) in a fresh DuckDB, Schema Registry and lake. */
+export async function runScenario(o: ScenarioOptions, name: string, fn: ScenarioFn): Promise<ScenarioResult> {
+  const work = mkdtempSync(join(tmpdir(), `scenario-${name}-`));
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  const registry = new SchemaRegistry();
+  await registry.start();
+  const run = new Run(o, con, work, registry);
+  try {
+    await con.run(`SET TimeZone = 'UTC'`);
+    for (const m of DUCKDB_MACROS) await con.run(m);
+    await fn(run);
+  } catch (e) {
+    run.differences.push(`the scenario failed: ${(e as Error).message.split('\n')[0]}`);
+  } finally {
+    con.closeSync();
+    db.closeSync();
+    await registry.close();
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { name, rows: run.rows, differences: run.differences };
+}
+
+/**
+ * Operations on the rides table (the Cassandra reference model), then one sync and one run of the rides job at
+ * `runDate`, compared with the model's table at the end of that date: what the model-based tests run.
+ */
+export function cassandraCase(ops: (c: CassandraCdc) => void | Promise<void>, runDate = DAY1): ScenarioFn {
+  return async (run) => {
+    const l = run.lake('rides');
+    const c = new CassandraCdc(l.ds, l.topic, run.o.config.naming.topicPrefix);
+    await ops(c);
+    await run.sync('rides');
+    await run.check('rides', runDate, c.rows(runDate + DAY));
+  };
 }
 
 /** The line `npm run example` prints for a scenario. */
