@@ -78,7 +78,7 @@ describe('docs target', () => {
     expect(email.pii).toBe(true);
     expect(users).toMatch(/<tr id="field-email">.*<td>PII[^<]*<\/td>/);
     expect(users).toContain('<tr><th>Owner</th><td>identity-team</td></tr>');
-    expect(users).toContain('<tr><th>Freshness</th><td>15 min</td></tr>');
+    expect(users).toContain('<tr><th>Freshness</th><td>90 min</td></tr>');
     expect(page('rides', 'html')).toContain('<a href="users.html">users.user_id</a>');
     expect(page('rides', 'md')).toContain('[users.user\\_id](users.html)');
     expect(page('rides', 'html')).toMatch(/<tr><td>status<\/td><td>one of: [a-z_, ]+<\/td><\/tr>/);

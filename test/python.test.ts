@@ -72,6 +72,20 @@ describe('generated Python', () => {
     expect(lint('import os\nx = nope\n', ['E9', 'F']).map((d) => d.split(' ')[1]).sort()).toEqual(['F401', 'F821']);
   });
 
+  it('passes Ruff and CPython in every golden case too (Airflow 3, GX 0.18, Iceberg, Spark 4.0, MySQL and DCS sources)', () => {
+    const cases = join(ROOT, 'test', 'cases');
+    const py = readdirSync(cases, { recursive: true, encoding: 'utf8' })
+      .map((p) => p.split('\\').join('/'))
+      .filter((p) => /^[^/]+\/expected\/.+\.py$/.test(p))
+      .sort();
+    expect(py.some((p) => p.startsWith('config-switches/expected/airflow/'))).toBe(true);
+    for (const p of py) {
+      const rules = p.includes('/expected/airflow/') ? ['E9', 'F', 'AIR001', 'AIR002'] : ['E9', 'F'];
+      expect(lint(readFileSync(join(cases, p), 'utf8'), rules), p).toEqual([]);
+    }
+    expect(inspect(py.map((p) => join(cases, p))).length).toBe(py.length);
+  });
+
   it('compiles with CPython (done by the inspector for every file)', () => {
     expect(inspected.size).toBe(pyFiles.length);
   });
@@ -127,28 +141,39 @@ describe('generated Python', () => {
     expect(users.CHECK_SQL).toContain("RLIKE '^\\\\+[1-9][0-9]{1,14}$'"); // Spark SQL literal: the backslash escaped
   });
 
-  it('wires each DAG as wait → transform → quality → (Trino, Unity Catalog), read with Python\'s ast', () => {
+  it('wires each DAG as wait → transform → quality → [expire] → (Trino, Unity Catalog), read with Python\'s ast', () => {
     for (const p of ['airflow/users_dag.py', 'airflow/rides_dag.py']) {
       const d = inspected.get(p)!;
+      // rides is partitioned by a date: its old trusted partitions expire after the retention SLA
+      const expire = p.includes('rides');
       expect(Object.fromEntries(Object.entries(d.tasks).map(([v, t]) => [v, t.operator]))).toEqual({
         wait_for_raw: 'S3KeySensor',
         transform: 'SparkSubmitOperator',
         check_quality: 'SparkSubmitOperator',
+        ...(expire ? { expire_trusted: 'PythonOperator' } : {}),
         refresh_trino: 'SQLExecuteQueryOperator',
         refresh_unity_catalog: 'PythonOperator',
       });
       for (const [v, t] of Object.entries(d.tasks)) expect(t.task_id).toBe(v);
-      expect(d.deps.sort()).toEqual([
-        ['check_quality', 'refresh_trino'],
-        ['check_quality', 'refresh_unity_catalog'],
-        ['transform', 'check_quality'],
-        ['wait_for_raw', 'transform'],
-      ]);
+      const last = expire ? 'expire_trusted' : 'check_quality';
+      expect(d.deps.sort()).toEqual(
+        [
+          ...(expire ? [['check_quality', 'expire_trusted']] : []),
+          [last, 'refresh_trino'],
+          [last, 'refresh_unity_catalog'],
+          ['transform', 'check_quality'],
+          ['wait_for_raw', 'transform'],
+        ].sort(),
+      );
+      // the trusted table's Dataset is updated only after the quality suite passed (the facts test checks every DAG)
+      expect(d.tasks.refresh_trino!.kwargs).toContain('outlets');
+      expect(d.tasks.transform!.kwargs).not.toContain('outlets');
     }
     const users = files.get('airflow/users_dag.py')!;
     expect(users).toContain('schedule="@hourly"');
     expect(users).toContain('"owner": "identity-team"');
-    expect(users).toContain('"sla": timedelta(minutes=15)');
+    // freshness 90 minutes, hourly: a run must end within 30 minutes of its scheduled time
+    expect(users).toContain('"sla": timedelta(minutes=30)');
     expect(files.get('airflow/rides_dag.py')).toContain('schedule="*/15 * * * *"');
   });
 
@@ -158,10 +183,23 @@ describe('generated Python', () => {
     const r = airflowTarget.run(analysis.model, { config, ...loadAssets() });
     for (const f of r.files) {
       expect(f.content).toContain('from airflow.sdk import DAG, Asset');
-      expect(f.content).not.toContain('"sla"'); // SLAs are gone in Airflow 3
+      expect(f.content).toContain('from airflow.providers.standard.operators.python import PythonOperator');
+      expect(f.content).not.toContain('"sla"'); // Airflow 3 ignores it, with only a warning
+      expect(f.content).toContain('Freshness SLA: not enforced here. Airflow 3 ignores `sla`; set airflow.deadlineCallback');
       expect(lint(f.content, ['E9', 'F', 'AIR001', 'AIR002', 'AIR301', 'AIR302']), f.path).toEqual([]);
     }
     // the Airflow 2 DAG uses names Airflow 3 moved: the rules would see it
     expect(lint(files.get('airflow/users_dag.py')!, ['AIR301', 'AIR302', 'AIR311']).length).toBeGreaterThan(0);
+  });
+
+  it('replaces the freshness SLA with a Deadline Alert under Airflow 3.1+ when a callback is configured, which passes Ruff', async () => {
+    const { analysis } = await generateFrom();
+    const config = mergeConfig(DEFAULT_CONFIG, { ...analysis.config, airflow: { ...analysis.config.airflow, version: 3, deadlineCallback: 'platform.alerts.freshness_missed' } }) as PlatformConfig;
+    const r = airflowTarget.run(analysis.model, { config, ...loadAssets() });
+    const users = r.files.find((f) => f.path === 'users_dag.py')!.content;
+    expect(users).toContain('reference=DeadlineReference.DAGRUN_QUEUED_AT');
+    expect(users).toContain('interval=timedelta(minutes=30)');
+    expect(users).toContain('callback=AsyncCallback("platform.alerts.freshness_missed", kwargs={"dag_id": "contractgen_users", "freshness_minutes": 90})');
+    for (const f of r.files) expect(lint(f.content, ['E9', 'F', 'AIR001', 'AIR002', 'AIR301', 'AIR302']), f.path).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  * the spec's component schemas; the apply script (the static client apply.mts with the plan.mts built from the
  * contracts) type-checks (tsc, strict) against the TypeScript types that openapi-typescript produces from the same
  * spec at test time; and the apply logic runs, imported and as `npx tsx apply.mts`, against a local HTTP server
- * that implements the endpoints it calls, validating every request body against the spec.
+ * that implements the endpoints it calls as Unity Catalog does (it normalizes and reorders what it stores: the
+ * facts in test/facts/unity-catalog/), validating every request body against the spec.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -13,11 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { facts } from './helpers/facts.js';
 import { generateFrom } from './helpers/generate.js';
 import { unityCatalogKind, validateUnityCatalog } from './helpers/platform-refs.js';
 import { reference, ROOT } from './helpers/reference.js';
 
 const require = createRequire(import.meta.url);
+const ucFacts = facts<{ normalizedUrl: { examples_from_test: Record<string, string> } }>('unity-catalog/server.json');
 const specRef = reference('unitycatalog/unitycatalog-openapi-v0.6.0.yaml');
 
 let files: Map<string, string>;
@@ -28,6 +31,27 @@ beforeAll(async () => {
 });
 
 const payloads = () => [...files.keys()].filter((p) => unityCatalogKind(p));
+
+let tableIds = 0;
+
+/**
+ * A created table as Unity Catalog stores it and every GET returns it (test/facts/unity-catalog/server.json, read
+ * from unitycatalog/unitycatalog v0.4.1 to v0.6.0): storage_location normalized (NormalizedURL), type_text
+ * lower-cased, an omitted nullable stored as false, columns in no particular order (random UUID ids, no
+ * @OrderBy: here, reversed), no properties when there are none, a new random table_id.
+ */
+function asUnityCatalogStores(t: Record<string, any>, full: string): Record<string, unknown> {
+  const { properties, ...rest } = t;
+  return {
+    ...rest,
+    ...(properties && Object.keys(properties).length ? { properties } : {}),
+    storage_location: t.storage_location.replace(/\/+$/, '').replace(/(?<!:)\/{2,}/g, '/'),
+    columns: [...t.columns].reverse().map((c: Record<string, unknown>) => ({ ...c, type_text: String(c.type_text).toLowerCase(), nullable: c.nullable ?? false })),
+    full_name: full,
+    table_id: `00000000-0000-4000-8000-${String(++tableIds).padStart(12, '0')}`,
+    created_at: 1,
+  };
+}
 
 describe.runIf(specRef.available)('unity-catalog target', () => {
   it('writes payloads that validate against the spec: CreateCatalog, CreateSchema, CreateTable', () => {
@@ -100,10 +124,12 @@ export const run: Promise<Action[]> = apply({ baseUrl: 'http://localhost', dryRu
     const requests: string[] = [];
     const violations: string[] = [];
     let apply: (o: { baseUrl: string; dryRun?: boolean; token?: string; log?: (s: string) => void }) => Promise<Array<{ method: string; path: string }>>;
+    let runDir = '';
 
     beforeAll(async () => {
       const ts = require('typescript') as typeof import('typescript');
       const dir = mkdtempSync(join(tmpdir(), 'cg-uc-run-'));
+      runDir = dir;
       for (const f of ['apply', 'plan']) {
         const js = ts.transpileModule(files.get(`unity-catalog/${f}.mts`)!, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
         writeFileSync(join(dir, `${f}.mjs`), js);
@@ -135,8 +161,8 @@ export const run: Promise<Action[]> = apply({ baseUrl: 'http://localhost', dryRu
             check({ catalogs: 'CreateCatalog', schemas: 'CreateSchema', tables: 'CreateTable' }[kind]);
             const full = kind === 'catalogs' ? json.name : kind === 'schemas' ? `${json.catalog_name}.${json.name}` : `${json.catalog_name}.${json.schema_name}.${json.name}`;
             if (store.has(full)) return send(409, { error_code: 'ALREADY_EXISTS' });
-            store.set(full, { ...json, full_name: full, created_at: 1 });
-            return send(200, store.get(full));
+            store.set(full, kind === 'tables' ? asUnityCatalogStores(json, full) : { ...json, full_name: full, created_at: 1 });
+            return send(200, kind === 'tables' ? { ...json, full_name: full } : store.get(full));
           }
           if (req.method === 'PATCH' && name && kind !== 'tables') {
             check(kind === 'catalogs' ? 'UpdateCatalog' : 'UpdateSchema');
@@ -188,15 +214,27 @@ export const run: Promise<Action[]> = apply({ baseUrl: 'http://localhost', dryRu
       expect(violations).toEqual([]);
     });
 
-    it('is idempotent: a second run writes nothing', async () => {
+    it('is idempotent against what the server stores (normalized locations, column order, defaults): a second run writes nothing, and no table id changes', async () => {
+      const ids = [...state.tables.values()].map((t) => t.table_id);
       expect(await apply({ baseUrl: base, log: () => {} })).toEqual([]);
+      expect([...state.tables.values()].map((t) => t.table_id)).toEqual(ids);
+    });
+
+    it('matches the server\'s NormalizedURL on the examples of its own test (facts)', async () => {
+      const { normalizeLocation } = (await import(pathToFileURL(join(runDir, 'apply.mjs')).href)) as { normalizeLocation: (u: string) => string };
+      const examples = Object.entries(ucFacts.normalizedUrl.examples_from_test).filter(([input, out]) => /^(s3|gs|abfss?):\/\//.test(input) && !out.startsWith('error'));
+      expect(examples.length).toBeGreaterThan(5);
+      for (const [input, out] of examples) expect(normalizeLocation(input), input).toBe(out);
+      expect(normalizeLocation('s3://b/a/./c/../d/')).toBe('s3://b/a/d'); // derived_facts: . and .. resolved
     });
 
     it('updates what drifted: a changed schema is patched, a changed table re-created', async () => {
       state.schemas.set('ride_lake.raw', { ...state.schemas.get('ride_lake.raw'), comment: 'edited by hand' });
       state.tables.set('ride_lake.trusted.users', { ...state.tables.get('ride_lake.trusted.users'), columns: [] });
-      const actions = await apply({ baseUrl: base, log: () => {} });
+      const lines: string[] = [];
+      const actions = await apply({ baseUrl: base, log: (l) => lines.push(l) });
       expect(actions.map((a) => `${a.method} ${decodeURIComponent(a.path)}`)).toEqual(['PATCH /schemas/ride_lake.raw', 'DELETE /tables/ride_lake.trusted.users', 'POST /tables']);
+      expect(lines).toContain('ride_lake.trusted.users changed: re-creating it gives it a new table id and drops its grants');
       expect(await apply({ baseUrl: base, log: () => {} })).toEqual([]);
       expect(violations).toEqual([]);
     });

@@ -2,9 +2,11 @@
 r"""Raw -> trusted job for dataset rides (contract rides v1.0.0).
 
 Reads the raw CDC events of topic ridehailing.mobility.rides (JSON lines with base64 key and value, stored byte-exact
-by the sync), each record once, decodes the Debezium envelopes, computes the current state of every key, checks the contract's constraints, writes the rows that break them
-to quarantine and the rest as Parquet, partitioned by requested_date. Each run recomputes the whole
-state from every raw event up to --run-date and replaces the trusted table: re-running a date gives the same result.
+by the sync), each record once, decodes the Debezium envelopes (JSON),
+computes the current state of every key, checks the contract's constraints, writes the rows that break them
+to quarantine and the rest as Parquet, partitioned by requested_date. Each run recomputes
+the whole state from every raw event up to --run-date and replaces the trusted table:
+re-running a date gives the same result.
 
 Spark 3.5:
 

@@ -48,9 +48,11 @@ WITH (
     partitioned_by = ARRAY['requested_date']
 );
 
--- General access: personal data hashed or coarsened, everything else as is.
+-- General access: personal data hashed with a key (pii-key.sql) or coarsened, everything else as is. The view runs
+-- with its owner's rights (SECURITY DEFINER), so readers need no access to the key or the trusted table.
 CREATE OR REPLACE VIEW hive.trusted.rides_masked
-COMMENT 'rides without personal data: PII columns hashed or coarsened'
+COMMENT 'rides without personal data: PII columns hashed with a key or coarsened'
+SECURITY DEFINER
 AS
 SELECT
     city,

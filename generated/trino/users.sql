@@ -39,16 +39,18 @@ WITH (
     external_location = 's3a://lake-trusted/trusted/users/'
 );
 
--- General access: personal data hashed or coarsened, everything else as is.
+-- General access: personal data hashed with a key (pii-key.sql) or coarsened, everything else as is. The view runs
+-- with its owner's rights (SECURITY DEFINER), so readers need no access to the key or the trusted table.
 CREATE OR REPLACE VIEW hive.trusted.users_masked
-COMMENT 'users without personal data: PII columns hashed or coarsened'
+COMMENT 'users without personal data: PII columns hashed with a key or coarsened'
+SECURITY DEFINER
 AS
 SELECT
     user_id,
-    to_hex(sha256(to_utf8(full_name))) AS full_name,
-    to_hex(sha256(to_utf8(email))) AS email,
-    to_hex(sha256(to_utf8(phone))) AS phone,
-    to_hex(sha256(to_utf8(document_number))) AS document_number,
+    to_hex(hmac_sha256(to_utf8(full_name), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS full_name,
+    to_hex(hmac_sha256(to_utf8(email), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS email,
+    to_hex(hmac_sha256(to_utf8(phone), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS phone,
+    to_hex(hmac_sha256(to_utf8(document_number), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS document_number,
     date_trunc('year', birth_date) AS birth_date,
     city,
     state,

@@ -122,6 +122,10 @@ export interface Sla {
   retentionMs?: number;
   latencyMs?: number;
   frequency?: string;
+  /** the frequency as a duration, when it is one */
+  frequencyMs?: number;
+  /** where each duration property is written, for diagnostics */
+  at?: Partial<Record<'freshness' | 'retention' | 'latency' | 'frequency', SourceRef>>;
   properties: Array<{ property: string; value: unknown; unit?: string; element?: string }>;
 }
 
@@ -154,8 +158,12 @@ export interface Dataset {
   /** lake partition columns in order */
   partitionedBy: string[];
   cassandraKey?: { partition: string[]; clustering: Array<{ column: string; order: 'ASC' | 'DESC' }> };
+  /** Cassandra default_time_to_live in seconds, from the retention SLA (`contractgen.cassandra.ttl`) */
+  cassandraTtlSeconds?: number;
   relationships: Relationship[];
   quality: QualityRule[];
+  /** CHECK constraints kept whole in the source's SQL (contractgen.check), emitted by the DDL target of that source */
+  checks?: Array<{ name?: string; expression: string }>;
   sla: Sla;
   cdc: { enabled: boolean };
   kafka: { topic?: string; partitions?: number; replicas?: number; cleanupPolicy?: 'compact' | 'delete'; maxMessageBytes?: number; compatibility?: string };

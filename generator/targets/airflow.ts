@@ -1,16 +1,28 @@
 /**
  * `airflow` target: one DAG per dataset (a dataset is the unit that has a raw topic, a job, a suite and tables,
  * and owners differ per dataset): wait for the raw partition (S3KeySensor on MinIO), the raw → trusted Spark job
- * (SparkSubmitOperator), the quality suite (SparkSubmitOperator running quality_runner.py), then refresh Trino
- * (SQLExecuteQueryOperator on a Trino connection) and Unity Catalog. Schedule from the contract's frequency SLA,
- * SLA from its freshness, owner from its team, the trusted table as a Dataset (Airflow 2) or Asset (Airflow 3)
- * for downstream scheduling. `airflow.version: 3` switches the imports.
+ * (SparkSubmitOperator), the quality suite (SparkSubmitOperator running quality_runner.py), the expiry of trusted
+ * partitions past the retention SLA (date-partitioned tables), then refresh Trino (SQLExecuteQueryOperator on a
+ * Trino connection) and Unity Catalog. Schedule from the contract's frequency SLA, owner from its team.
+ *
+ * The trusted table is a Dataset (Airflow 2) or Asset (Airflow 3) on refresh_trino: an event is recorded only when
+ * the declaring task succeeds, so downstream DAGs start after the quality suite passed and Trino sees the data.
+ *
+ * The freshness SLA: data changed just after a run waits one update interval, so a run must end within
+ * freshness − frequency of its scheduled time (the whole freshness when the contract gives no frequency). Airflow
+ * 2 checks that as the tasks' `sla`. Airflow 3 ignores `sla` (a warning in the logs only); there it is a
+ * DAG-level Deadline Alert (Airflow 3.1+, experimental) calling `airflow.deadlineCallback`, or nothing when that
+ * is unset (the DAG's docstring says so). `airflow.version: 3` switches to the Airflow 3 modules: airflow.sdk and
+ * the standard provider's operators, not the shims Airflow 3.2 announces removing.
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './lang/comments.js';
+import { icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
 import { pyString } from './lang/python.js';
+import { trustedExpiry } from './lang/retention.js';
+import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
 
 /** Cron for a frequency SLA (`15m`, `1h`, `1d` …); hourly when the contract gives none. */
@@ -24,16 +36,40 @@ export function scheduleOf(ds: Dataset): string {
   return '@daily';
 }
 
+/** How long a run may take and still meet the freshness SLA, in minutes (see the module comment). */
+export function freshnessBudgetMinutes(ds: Dataset): number {
+  const freshness = ds.sla.freshnessMs ?? 3_600_000;
+  const frequency = ds.sla.frequencyMs;
+  const budget = frequency !== undefined && frequency < freshness ? freshness - frequency : freshness;
+  return Math.max(1, Math.round(budget / 60_000));
+}
+
 export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unknown) => string): string {
   const name = lakeName(ds);
   const topic = cdcTopic(ds, config)!;
   const af3 = config.airflow.version === 3;
   const trusted = trustedLocation(ds, config);
-  const sync = (cat: string, schema: string) => `CALL ${cat}.system.sync_partition_metadata(schema_name => '${schema}', table_name => '${name}', mode => 'ADD')`;
-  const trinoSql =
-    config.trino.tableFormat === 'hive'
-      ? [sync(config.trino.catalogs.raw, config.naming.rawSchema), ...(ds.partitionedBy.length ? [sync(config.trino.catalogs.trusted, config.naming.trustedSchema)] : [])]
-      : [`SELECT count(*) FROM ${config.trino.catalogs.trusted}.${config.naming.trustedSchema}.${name}`];
+  const hive = config.trino.tableFormat === 'hive';
+  const expiry = trustedExpiry(ds, config);
+  // FULL: partitions the job wrote are added, partitions the raw lifecycle or the expiry deleted are dropped
+  const sync = (cat: string, schema: string) => `CALL ${cat}.system.sync_partition_metadata(schema_name => '${schema}', table_name => '${name}', mode => 'FULL')`;
+  const trustedTable = `${config.trino.catalogs.trusted}.${config.naming.trustedSchema}.${name}`;
+  const trinoSql = hive
+    ? [sync(config.trino.catalogs.raw, config.naming.rawSchema), ...(ds.partitionedBy.length ? [sync(config.trino.catalogs.trusted, config.naming.trustedSchema)] : [])]
+    : [
+        // the raw layer is a Hive table in either mode; the trusted Iceberg table needs no partition sync
+        sync(config.trino.catalogs.raw, config.naming.rawSchema),
+        // Iceberg tracks its own files: the expiry is a DELETE of whole partitions (files go with expire_snapshots)
+        ...(expiry.kind === 'partitions' ? [`DELETE FROM ${trustedTable} WHERE ${expiry.column} < current_date - INTERVAL '${expiry.days}' DAY`] : []),
+        `SELECT count(*) FROM ${trustedTable}`,
+      ];
+  const budget = freshnessBudgetMinutes(ds);
+  const callback = config.airflow.deadlineCallback;
+  const freshnessNote = !af3
+    ? `Freshness SLA: each task must end within ${budget} minutes of its scheduled time (Airflow 2 \`sla\`).`
+    : callback
+      ? `Freshness SLA: a Deadline Alert (Airflow 3.1+, experimental) calls ${callback} when a run has not ended ${budget} minutes after it was queued.`
+      : 'Freshness SLA: not enforced here. Airflow 3 ignores `sla`; set airflow.deadlineCallback for a Deadline Alert (Airflow 3.1+).';
   return template({
     ...datasetHeader(ds),
     af3,
@@ -49,16 +85,28 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
     ownerLiteral: pyString(ds.owner.team ?? config.airflow.owner),
     retries: config.airflow.retries,
     retryDelay: config.airflow.retryDelayMinutes,
-    slaMinutes: Math.max(1, Math.round((ds.sla.freshnessMs ?? 3_600_000) / 60_000)),
+    slaMinutes: af3 ? false : budget,
+    freshnessNote,
+    deadline: af3 && callback ? { minutes: budget, callback: pyString(callback), kwargs: `{"dag_id": ${pyString(dagId(ds))}, "freshness_minutes": ${Math.round((ds.sla.freshnessMs ?? 3_600_000) / 60_000)}}` } : false,
+    expiry:
+      hive && expiry.kind === 'partitions'
+        ? { bucket: pyString(expiry.bucket), prefix: pyString(expiry.prefix), column: pyString(expiry.column), days: expiry.days }
+        : false,
     s3ConnId: pyString(config.airflow.s3ConnId),
     rawBucket: pyString(config.minio.buckets.raw),
     rawKey: pyString(`${config.naming.rawPrefix}/${topic}/dt={{ ds }}/*`),
     sparkConnId: pyString(config.airflow.sparkConnId),
     sparkJob: pyString(`spark/${name}_job.py`),
-    packages: pyString(ds.source!.kind === 'cassandra' ? 'org.apache.hadoop:hadoop-aws:3.3.4' : 'org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4'),
+    packages: pyString([sparkPackages(config.spark.version, ds.source!.kind !== 'cassandra'), ...(hive ? [] : [icebergRuntime(config.spark.version)])].join(',')),
+    qualityPackages: pyString([sparkPackages(config.spark.version, false), ...(hive ? [] : [icebergRuntime(config.spark.version)])].join(',')),
+    // Iceberg: the suite reads the table through the catalog (the files under its location include replaced snapshots')
+    qualityConf: hive ? false : `{${icebergSparkConf(config).map(([k, v]) => `${pyString(k)}: ${pyString(v)}`).join(', ')}}`,
+    // Unity Catalog OSS has no Iceberg format: the trusted Iceberg table is not registered there
+    uc: hive,
+    pythonOperator: hive, // refresh_unity_catalog and expire_trusted are Hive-mode tasks
     sparkName: pyString(`contractgen-${name}`),
     suite: pyString(`quality/${name}.json`),
-    trustedPath: pyString(trusted),
+    trustedPath: pyString(hive ? trusted : sparkTrustedTable(ds, config)),
     qualityName: pyString(`contractgen-quality-${name}`),
     trinoConnId: pyString(config.airflow.trinoConnId),
     trinoSql: trinoSql.map(pyString),

@@ -20,7 +20,7 @@ import { mapType } from '../model/types.js';
 import { buildSuite } from '../quality/suite.js';
 
 /** Every target, in the order they run and are listed (`registry.ts` holds the modules; a test keeps the two equal). */
-export const TARGET_IDS = ['postgres', 'mysql', 'cassandra', 'debezium', 'kafka', 'avro', 'parquet', 'quality', 'trino', 'unity-catalog', 'spark', 'airflow', 'sync', 'docs'] as const;
+export const TARGET_IDS = ['postgres', 'mysql', 'cassandra', 'debezium', 'kafka', 'avro', 'parquet', 'quality', 'trino', 'unity-catalog', 'spark', 'airflow', 'retention', 'sync', 'docs'] as const;
 
 export type TargetId = (typeof TARGET_IDS)[number];
 
@@ -80,6 +80,7 @@ export const CAPABILITIES: { readonly [K in TargetId]: Capability } = {
   'unity-catalog': { skip: noRawLayer },
   spark: { skip: noRawLayer },
   airflow: { skip: noRawLayer },
+  retention: { skip: noRawLayer },
   sync: {},
   docs: {},
 };

@@ -36,6 +36,13 @@ export const cassandraTarget: Target = {
       const options: string[] = [];
       if (key.clustering.length) options.push(`CLUSTERING ORDER BY (${key.clustering.map((c) => `${col(c.column)} ${c.order}`).join(', ')})`);
       options.push('cdc = true');
+      if (ds.cassandraTtlSeconds !== undefined) {
+        // Rows expire after the retention SLA; time windows let whole SSTables drop once all their data expired
+        // (about 30 windows over the time to live). Expiry emits no CDC event: the lake expires the same rows.
+        const days = Math.max(1, Math.ceil(ds.cassandraTtlSeconds / 86_400 / 30));
+        options.push(`default_time_to_live = ${ds.cassandraTtlSeconds}`);
+        options.push(`compaction = ${cqlMap({ class: 'TimeWindowCompactionStrategy', compaction_window_unit: 'DAYS', compaction_window_size: days })}`);
+      }
       const tc = tableComment(ds);
       if (tc) options.push(`comment = ${sqlString(tc)}`);
       const content = ctx.template('cassandra/table.cql')({

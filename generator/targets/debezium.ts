@@ -5,8 +5,9 @@
  *   server settings; a README with the order of operations.
  * - Cassandra: the Debezium Cassandra agent's .properties (one agent per Cassandra node) and its driver
  *   application.conf, the cassandra.yaml setting, and a README.
- * Credentials are never literal: Connect reads them through its FileConfigProvider, the Cassandra agent's driver
- * from environment variables.
+ * Credentials are never literal: Connect reads them through its FileConfigProvider from the credentials Secret,
+ * which kafkaconnect-patch.yaml mounts where the configured Strimzi API allows (lang/connect.ts); the Cassandra
+ * agent's driver reads them from environment variables.
  *
  * Cassandra and the Avro converter: every cell of a Debezium Cassandra event is a struct with the same Avro name,
  * so AvroConverter cannot serialize a table whose columns have different types (DBZ-7554, open), such as rides.
@@ -17,7 +18,7 @@ import type { PlatformConfig } from '../config/config.js';
 import { cdcConnectors, exactRegexList, tableId, topicOf, type CdcConnector } from '../model/cdc.js';
 import { debeziumTopic } from '../model/naming.js';
 import { quotePg, mysqlString } from '../model/names.js';
-import { secretRef } from './lang/connect.js';
+import { CONFIG_PROVIDER_ALIAS, credentialsFile, credentialsMountPath, FILE_CONFIG_PROVIDER, secretRef } from './lang/connect.js';
 import { toProperties } from './lang/properties.js';
 import { toYaml } from './lang/yaml.js';
 import type { OutputFile, Target, TargetContext } from './target.js';
@@ -205,15 +206,18 @@ function relationalFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
       kind: 'sql',
       sources,
     });
-    const senders = Math.max(4, c.datasets.length + 2);
+    // PostgreSQL's defaults are 10 of each; the connector needs one more of each, beside what the server already
+    // runs (physical replicas, backups, other slots): never below the default.
+    const senders = Math.max(PG_DEFAULT_WAL_SENDERS, c.datasets.length + 2);
     files.push({
       path: `${dir}/postgresql.conf`,
       content: [
-        'Logical decoding for Debezium (pgoutput). Restart PostgreSQL after changing wal_level.',
+        'Logical decoding for Debezium (pgoutput). Restart PostgreSQL after changing wal_level or the two maxima.',
         '',
         'wal_level = logical',
-        `max_wal_senders = ${senders}        # at least one per connector, plus physical replicas`,
-        `max_replication_slots = ${senders}  # at least one per connector`,
+        `max_wal_senders = ${senders}        # PostgreSQL's default (10) or more: one per connector, plus replicas and backups`,
+        `max_replication_slots = ${senders}  # PostgreSQL's default (10) or more: one per connector, plus other slots`,
+        `max_slot_wal_keep_size = ${config.debezium.maxSlotWalKeepSize}  # a stalled connector cannot fill the disk with WAL; past it the slot is invalidated and the connector must snapshot again`,
       ]
         .map((l) => (l && !l.includes('=') ? `# ${l}` : l))
         .join('\n'),
@@ -250,7 +254,7 @@ function relationalFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
     apply.push('2. Set `mysqld.cnf` (row-based binlog, GTIDs) and restart MySQL.', `3. Run \`prerequisites.sql\`, then set the password of \`${user}\` and unlock it.`);
   }
   apply.push(
-    `4. Store the password under the key \`${c.name}.password\` in \`${config.connect.secretsFile}\` on the Connect workers, whose config must enable the provider: \`config.providers=file\` and \`config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\`.`,
+    `4. Store the password under the key \`${c.name}.password\` of the properties file \`${config.connect.credentials.key}\` in the Kubernetes Secret \`${config.connect.credentials.secretName}\` (namespace \`${config.connect.namespace}\`), and apply \`../kafkaconnect-patch.yaml\` to the KafkaConnect \`${config.connect.cluster}\`: it mounts the Secret at \`${credentialsMountPath(config)}\` and declares the config provider \`${CONFIG_PROVIDER_ALIAS}\` that resolves \`\${${CONFIG_PROVIDER_ALIAS}:${credentialsFile(config)}:…}\`.`,
     `5. Create the connector: \`kubectl apply -f kafkaconnector.yaml\` (Strimzi, with \`strimzi.io/use-connector-resources: "true"\` on the KafkaConnect), or \`curl -X POST -H 'Content-Type: application/json' --data @connector.json ${config.connect.url}/connectors\`, or to update: \`curl -X PUT -H 'Content-Type: application/json' --data @config.json ${config.connect.url}/connectors/${c.name}/config\`.`,
     `6. Register the Avro subjects of ${topics} with the compatibility levels in \`generated/avro/subjects.json\` before the first event, so the level applies from version 1.`,
   );
@@ -310,11 +314,54 @@ function cassandraFiles(c: CdcConnector, ctx: TargetContext): OutputFile[] {
   ];
 }
 
+/** PostgreSQL's own default of max_wal_senders and max_replication_slots (10 since PostgreSQL 10). */
+export const PG_DEFAULT_WAL_SENDERS = 10;
+
+/**
+ * The KafkaConnect merge patch that lets the connectors read their credentials: the Secret as a volume where the
+ * configured Strimzi API mounts it, and the `file` config provider (Strimzi predefines `strimzifile`, not `file`,
+ * and 0.45 predefines none). v1: template volumes under /mnt (Strimzi refuses any other mount path); v1beta2:
+ * externalConfiguration, which v1 no longer has.
+ */
+export function kafkaConnectPatch(config: PlatformConfig): Record<string, unknown> {
+  const secret = config.connect.credentials.secretName;
+  const volume = { name: secret, secret: { secretName: secret } };
+  const mounts =
+    config.kafka.strimziApiVersion === 'kafka.strimzi.io/v1'
+      ? { template: { pod: { volumes: [volume] }, connectContainer: { volumeMounts: [{ name: secret, mountPath: credentialsMountPath(config), readOnly: true }] } } }
+      : { externalConfiguration: { volumes: [volume] } };
+  return {
+    apiVersion: config.kafka.strimziApiVersion,
+    kind: 'KafkaConnect',
+    metadata: { name: config.connect.cluster, namespace: config.connect.namespace, annotations: { 'strimzi.io/use-connector-resources': 'true' } },
+    spec: {
+      config: { 'config.providers': CONFIG_PROVIDER_ALIAS, [`config.providers.${CONFIG_PROVIDER_ALIAS}.class`]: FILE_CONFIG_PROVIDER },
+      ...mounts,
+    },
+  };
+}
+
+const PATCH_NOTE = [
+  'Merge this into the KafkaConnect the connectors run on, before creating them:',
+  '  kubectl patch kafkaconnect <name> -n <namespace> --type merge --patch-file kafkaconnect-patch.yaml',
+  'A merge patch replaces lists: if the KafkaConnect already has volumes or mounts of its own, add these entries',
+  'to its lists instead. If it already sets config.providers, add `file` to that list (Strimzi appends its own).',
+];
+
 export const debeziumTarget: Target = {
   id: 'debezium',
   description: 'Debezium connectors: Kafka Connect payloads and Strimzi KafkaConnectors (PostgreSQL, MySQL), Cassandra agent properties, source prerequisites',
   run(model, ctx) {
-    const files = cdcConnectors(model.datasets, ctx.config).flatMap((c) => (c.kind === 'cassandra' ? cassandraFiles(c, ctx) : relationalFiles(c, ctx)));
+    const connectors = cdcConnectors(model.datasets, ctx.config);
+    const files = connectors.flatMap((c) => (c.kind === 'cassandra' ? cassandraFiles(c, ctx) : relationalFiles(c, ctx)));
+    if (connectors.length) {
+      files.push({
+        path: 'kafkaconnect-patch.yaml',
+        content: `${PATCH_NOTE.map((l) => `# ${l}`).join('\n')}\n${toYaml(kafkaConnectPatch(ctx.config))}`,
+        kind: 'yaml',
+        sources: [...new Set(connectors.flatMap((c) => c.datasets.map((d) => d.contract.file)))],
+      });
+    }
     return { files, diagnostics: [] };
   },
 };

@@ -33,7 +33,13 @@ function cdcTopicSpec(ds: Dataset, config: PlatformConfig): TopicSpec {
     'compression.type': d.compression,
   };
   if (policy === 'delete') cfg['retention.ms'] = ds.sla.retentionMs ?? 7 * DAY;
-  else cfg['delete.retention.ms'] = DAY; // how long tombstones stay readable after compaction
+  else {
+    // The raw layer stores every change event: the sync must read each update before compaction replaces it
+    // (min.compaction.lag.ms) and each delete's tombstone before compaction removes it (delete.retention.ms),
+    // however far it lags, up to kafka.topicDefaults.maxSyncLagMs.
+    cfg['min.compaction.lag.ms'] = d.maxSyncLagMs;
+    cfg['delete.retention.ms'] = Math.max(DAY, d.maxSyncLagMs);
+  }
   if (ds.kafka.maxMessageBytes) cfg['max.message.bytes'] = ds.kafka.maxMessageBytes;
   return {
     name: topicOf(ds, config),

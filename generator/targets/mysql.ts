@@ -1,4 +1,8 @@
-/** `mysql` target: MySQL 8 DDL per dataset whose source is MySQL. Identifiers are always backtick-quoted. */
+/**
+ * `mysql` target: MySQL 8 DDL per dataset whose source is MySQL. Identifiers are always backtick-quoted. Value-set
+ * CHECKs compare bytes (`CAST(col AS BINARY) IN (…)`), so the source refuses what the lake's case- and
+ * accent-sensitive checks would refuse.
+ */
 import type { Field } from '../model/ir.js';
 import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
@@ -15,6 +19,9 @@ export const mysqlDialect: SqlDialect = {
   regex: (col, p) => `REGEXP_LIKE(${col}, ${mysqlString(p)}, 'c')`,
   charLength: (col) => `CHAR_LENGTH(${col})`,
   typedLiteral: (v, f) => `CAST(${mysqlString(v)} AS ${f.type.kind === 'date' ? 'DATE' : 'DATETIME(6)'})`,
+  // The table collation, utf8mb4_0900_ai_ci, ignores case and accents ('brl' = 'BRL'), and utf8mb4_bin pads spaces
+  // ('BRL ' = 'BRL'); the lake compares exactly. A binary string compares byte by byte (MySQL 8.0.16+).
+  valueSetOperand: (col) => `CAST(${col} AS BINARY)`,
   maxIdent: MYSQL_MAX_IDENT,
 };
 
@@ -41,6 +48,7 @@ export const mysqlTarget: Target = {
         }
       }
       for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
       const tc = tableComment(ds);
       const content = ctx.template('mysql/table.sql')({
         ...datasetHeader(ds),

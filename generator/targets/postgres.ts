@@ -38,6 +38,7 @@ export const postgresTarget: Target = {
       const pkCols = ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName));
       if (pkCols.length) lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, 'pkey'], d.maxIdent))} PRIMARY KEY (${pkCols.join(', ')})`);
       for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
       // Foreign keys only inside one database (relationships across systems are checked by the quality suites),
       // and in foreign-keys.sql, applied after every table exists: contracts may reference each other in a cycle.
       for (const rel of ds.relationships) {

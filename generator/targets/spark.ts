@@ -15,7 +15,9 @@ import { sparkIdent } from '../model/names.js';
 import { mapType, type CdcConversion, type JsonSchema } from '../model/types.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
+import { icebergMode, icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
 import { pyBlock, pyString, sparkString } from './lang/python.js';
+import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
@@ -300,15 +302,6 @@ function cassandraSql(ds: Dataset, p: SqlParts): { flatten: string; current: str
   return { flatten, current };
 }
 
-/**
- * The --packages of each supported Spark version: spark-avro built for the cluster's Scala binary version, and
- * hadoop-aws at the Hadoop version Spark is built with (3.5: Scala 2.12, Hadoop 3.3.4; 4.0: Scala 2.13, Hadoop 3.4.1).
- */
-const SPARK_PACKAGES = {
-  '3.5': { avro: 'org.apache.spark:spark-avro_2.12:3.5.3', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.3.4' },
-  '4.0': { avro: 'org.apache.spark:spark-avro_2.13:4.0.0', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.4.1' },
-};
-
 export const sparkTarget: Target = {
   id: 'spark',
   description: 'PySpark raw → trusted jobs: explicit StructTypes, Debezium envelope decoding, latest state per key, contract checks with quarantine, partitioned Parquet',
@@ -316,6 +309,7 @@ export const sparkTarget: Target = {
     const config = ctx.config;
     const files: OutputFile[] = [];
     const datasets = served('spark', model, config);
+    const iceberg = icebergMode(config);
     for (const ds of datasets) {
       const name = lakeName(ds);
       const avro = ds.source!.kind !== 'cassandra';
@@ -350,13 +344,18 @@ export const sparkTarget: Target = {
         ...datasetHeader(ds),
         topic: cdcTopic(ds, config),
         partitions: ds.partitionedBy.join(', '),
-        packages35: [...(avro ? [SPARK_PACKAGES['3.5'].avro] : []), SPARK_PACKAGES['3.5'].hadoopAws].join(','),
-        packages40: [...(avro ? [SPARK_PACKAGES['4.0'].avro] : []), SPARK_PACKAGES['4.0'].hadoopAws].join(','),
+        packages35: [sparkPackages('3.5', avro), ...(iceberg ? [icebergRuntime('3.5')] : [])].join(','),
+        packages40: [sparkPackages('4.0', avro), ...(iceberg ? [icebergRuntime('4.0')] : [])].join(','),
         file,
         avro,
         typeImports,
         rawPath: pyString(rawLocation(ds, config)!),
         trustedPath: pyString(trustedLocation(ds, config)),
+        iceberg,
+        trustedTable: sparkTrustedTable(ds, config),
+        trustedTableLiteral: pyString(sparkTrustedTable(ds, config)),
+        icebergUri: pyString(config.iceberg.uri),
+        icebergConf: icebergSparkConf(config).map(([k, v]) => `.config(${pyString(k)}, ${k.endsWith('.uri') ? 'ICEBERG_CATALOG_URI' : pyString(v)})`),
         quarantinePath: pyString(quarantineLocation(ds, config)),
         endpoint: pyString(config.minio.endpoint),
         partitionList: ds.partitionedBy.map((n) => pyString(ds.fields.find((f) => f.name === n)!.physicalName)).join(', '),

@@ -29,12 +29,15 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig,
   for (const ds of datasets) if (!byName.has(ds.name)) byName.set(ds.name, ds);
 
   const versionsSeen = new Set<string>();
+  const slaSeen = new Set<string>();
   for (const ds of datasets) {
     if (!versionsSeen.has(ds.contract.file) && !SEMVER.test(ds.contract.version)) {
       versionsSeen.add(ds.contract.file);
       report('VERSION_SEMVER', { file: ds.contract.file, line: ds.at.line, col: ds.at.col }, `contract version "${ds.contract.version}" is not semver (MAJOR.MINOR.PATCH)`);
     }
     versionsSeen.add(ds.contract.file);
+
+    checkFreshness(report, ds, slaSeen);
 
     if (ds.source && ds.cdc.enabled && ds.primaryKey.length === 0) {
       report('PK_REQUIRED', ds.at, `"${ds.name}" is captured by CDC from ${ds.source.kind} but has no primary key: mark its key field(s) primaryKey: true`);
@@ -122,6 +125,28 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig,
     claim('output file', fileStem(ds), ds);
   }
   return out;
+}
+
+/** A duration in words: 90 minutes, 1 hour, 2 days. */
+function inWords(ms: number): string {
+  const units: Array<[number, string]> = [[86_400_000, 'day'], [3_600_000, 'hour'], [60_000, 'minute'], [1000, 'second']];
+  for (const [size, name] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? '' : 's'}`;
+  return `${ms} ms`;
+}
+
+/**
+ * SLA_FRESHNESS_UNREACHABLE: data changed just after a run waits a whole update interval for the next one, so a
+ * freshness SLA shorter than the frequency is broken by every run.
+ */
+function checkFreshness(report: Report, ds: Dataset, seen: Set<string>) {
+  const { freshnessMs, frequencyMs, at } = ds.sla;
+  if (freshnessMs === undefined || frequencyMs === undefined || freshnessMs >= frequencyMs) return;
+  // the SLA is the contract's: one warning for all its datasets
+  const where = at?.freshness ?? ds.at;
+  const key = `${where.file}:${where.line}:${where.col}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  report('SLA_FRESHNESS_UNREACHABLE', at?.freshness ?? ds.at, `freshness ${inWords(freshnessMs)} is shorter than the update frequency ${inWords(frequencyMs)}: changes made just after a run wait ${inWords(frequencyMs)} for the next one`);
 }
 
 function walkFields(fields: readonly Field[], fn: (f: Field) => void, depth = 0) {

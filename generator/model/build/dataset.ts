@@ -67,6 +67,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
       partitionedBy,
       relationships: buildRelationships(ctx, s, path, fields),
       quality: buildQuality(ctx, s.quality, [...path, 'quality'], s.name),
+      ...checksOf(ext),
       sla,
       cdc: { enabled: source !== undefined && ext.get(EXT.cdcEnabled) !== false },
       kafka: kafkaSettings(ext),
@@ -76,6 +77,12 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
     if (source?.kind === 'cassandra') {
       const key = cassandraKey(ctx, ds, ext, path);
       if (key) ds.cassandraKey = key;
+      if (ext.get(EXT.cassandraTtl) === true) {
+        const ttl = ds.sla.retentionMs === undefined ? undefined : Math.ceil(ds.sla.retentionMs / 1000);
+        if (ttl === undefined) ctx.report('EXT_VALUE', [...path, 'name'], `contractgen.cassandra.ttl needs a retention SLA (slaProperties: retention) to take the time to live from`);
+        else if (ttl > CASSANDRA_MAX_TTL_SECONDS) ctx.report('EXT_VALUE', [...path, 'name'], `contractgen.cassandra.ttl: the retention (${ttl} s) exceeds Cassandra's maximum time to live, 20 years (${CASSANDRA_MAX_TTL_SECONDS} s)`);
+        else ds.cassandraTtlSeconds = ttl;
+      }
     } else if (ext.has(EXT.cassandraPartitionKey) || ext.has(EXT.cassandraClusteringKey)) {
       ctx.report('CASSANDRA_KEY_IGNORED', [...path, 'name'], 'Cassandra key properties are ignored: this dataset has no Cassandra source');
     }
@@ -83,6 +90,9 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
   });
   return { datasets, diagnostics: ctx.diagnostics };
 }
+
+/** Cassandra's Attributes.MAX_TTL: 20 years in seconds. */
+const CASSANDRA_MAX_TTL_SECONDS = 20 * 365 * 86_400;
 
 /** The owning team: ODCS 3.1's `team: {name, members}` or 3.0's list of members. */
 function ownerOf(team: unknown): Dataset['owner'] {
@@ -95,6 +105,12 @@ function ownerOf(team: unknown): Dataset['owner'] {
     arr(team.members).forEach(add);
   } else if (Array.isArray(team)) team.forEach(add);
   return owner;
+}
+
+/** CHECK constraints kept whole (contractgen.check), in the SQL of the dataset's source. */
+function checksOf(ext: Extensions): Pick<Dataset, 'checks'> {
+  const checks = ext.get(EXT.check);
+  return checks ? { checks: checks.map((c) => ({ ...(c.name !== undefined ? { name: c.name } : {}), expression: c.expression })) } : {};
 }
 
 /** The per-dataset Kafka and Schema Registry overrides. */

@@ -39,7 +39,14 @@ export function buildSla(ctx: BuildContext, odcs: Obj): Sla {
       if (ms === undefined || ms <= 0) ctx.report('SLA_VALUE', ['slaProperties', i, 'value'], `${sp.property} needs a positive duration: a number with a unit (m, h, d, y …) or ISO-8601 such as P7D`);
       else sla[target] = ms;
     }
-    if (sp.property === 'frequency' && (typeof sp.value === 'string' || typeof sp.value === 'number')) sla.frequency = `${sp.value}${unit ?? ''}`;
+    if (sp.property === 'frequency' && (typeof sp.value === 'string' || typeof sp.value === 'number')) {
+      sla.frequency = `${sp.value}${unit ?? ''}`;
+      const ms = parseDuration(sp.value, unit);
+      if (ms !== undefined && ms > 0) sla.frequencyMs = ms;
+    }
+    if (sp.property === 'freshness' || sp.property === 'retention' || sp.property === 'latency' || sp.property === 'frequency') {
+      sla.at = { ...sla.at, [sp.property]: ctx.ref(['slaProperties', i, 'property']) };
+    }
   });
   return sla;
 }

@@ -3,7 +3,7 @@
  * and the full Debezium Envelope, as AvroData renders Debezium's Connect schemas. The avro target writes them,
  * the Spark job decodes the topic with them, and `contractgen breaking` checks Schema Registry compatibility on them.
  */
-import type { PlatformConfig } from '../../config/config.js';
+import type { DebeziumVersion, PlatformConfig } from '../../config/config.js';
 import { topicOf } from '../../model/cdc.js';
 import type { Dataset, Field } from '../../model/ir.js';
 import { debeziumTopic } from '../../model/naming.js';
@@ -49,8 +49,19 @@ const SNAPSHOT_ENUM = {
   default: 'false',
 };
 
-/** The `source` block per connector (PostgresSourceInfoStructMaker / BinlogSourceInfoStructMaker, 3.6). */
-function sourceRecord(kind: AvroSource): Record<string, unknown> {
+/** A Debezium release as a number to compare: 3.1 → 301. */
+const release = (v: DebeziumVersion): number => {
+  const [major = 0, minor = 0] = v.split('.').map(Number);
+  return major * 100 + minor;
+};
+
+/**
+ * The `source` block per connector (PostgresSourceInfoStructMaker / BinlogSourceInfoStructMaker) of the configured
+ * Debezium release: the struct is versioned (`connect.version: 1`) from 3.1.0.Alpha1 (DBZ-8499), and PostgreSQL's
+ * has `origin` and `origin_lsn` from 3.5.0.Beta1. A schema that differs from the converter's is registered as a
+ * second subject version at the first event.
+ */
+function sourceRecord(kind: AvroSource, version: DebeziumVersion): Record<string, unknown> {
   const common = [
     { name: 'version', type: 'string' },
     { name: 'connector', type: 'string' },
@@ -70,8 +81,7 @@ function sourceRecord(kind: AvroSource): Record<string, unknown> {
           { name: 'txId', ...optLong },
           { name: 'lsn', ...optLong },
           { name: 'xmin', ...optLong },
-          { name: 'origin', ...optString },
-          { name: 'origin_lsn', ...optLong },
+          ...(release(version) >= 305 ? [{ name: 'origin', ...optString }, { name: 'origin_lsn', ...optLong }] : []),
         ]
       : [
           { name: 'table', ...optString },
@@ -84,7 +94,7 @@ function sourceRecord(kind: AvroSource): Record<string, unknown> {
           { name: 'query', ...optString },
         ];
   const ns = kind === 'postgres' ? 'io.debezium.connector.postgresql' : 'io.debezium.connector.mysql';
-  return { type: 'record', name: 'Source', namespace: ns, fields: [...common, ...specific], 'connect.name': `${ns}.Source` };
+  return { type: 'record', name: 'Source', namespace: ns, fields: [...common, ...specific], ...(release(version) >= 301 ? { 'connect.version': 1 } : {}), 'connect.name': `${ns}.Source` };
 }
 
 export interface RelationalSchemas {
@@ -116,7 +126,7 @@ export function relationalSchemas(ds: Dataset, config: PlatformConfig): Relation
     fields: [
       { name: 'before', type: optional(value), default: null },
       { name: 'after', type: optional(`${ns}.Value`), default: null },
-      { name: 'source', type: sourceRecord(src) },
+      { name: 'source', type: sourceRecord(src, config.debezium.version) },
       {
         name: 'transaction',
         type: optional({

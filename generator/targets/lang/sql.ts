@@ -16,6 +16,8 @@ export interface SqlDialect {
   charLength(col: string): string;
   /** typed literal for a string bound (dates, timestamps) */
   typedLiteral(v: string, f: Field): string;
+  /** the column as a string value-set CHECK compares it (MySQL: by bytes, not under the table collation) */
+  valueSetOperand?(col: string): string;
   maxIdent: number;
 }
 
@@ -44,7 +46,8 @@ export function fieldChecks(d: SqlDialect, table: string, f: Field): CheckConstr
   const col = d.ident(f.physicalName);
   const out: CheckConstraint[] = [];
   const add = (suffix: string, expr: string) => out.push({ name: constraintName([table, f.physicalName, suffix], d.maxIdent), expr });
-  if (c.enum) add('check', `${col} IN (${c.enum.map((v) => (f.type.kind.startsWith('int') ? String(Number(v)) : d.string(v))).join(', ')})`);
+  const isInt = f.type.kind.startsWith('int');
+  if (c.enum) add('check', `${isInt || !d.valueSetOperand ? col : d.valueSetOperand(col)} IN (${c.enum.map((v) => (isInt ? String(Number(v)) : d.string(v))).join(', ')})`);
   const range: string[] = [];
   if (c.minimum !== undefined) range.push(`${col} >= ${bound(d, f, c.minimum)}`);
   if (c.exclusiveMinimum !== undefined) range.push(`${col} > ${bound(d, f, c.exclusiveMinimum)}`);

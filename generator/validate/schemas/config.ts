@@ -2,6 +2,8 @@
  * Schema of contractgen.config.yaml: platform-wide settings. Versioned, and strict: every object rejects
  * unknown keys, so a typo never silently falls back to a default.
  */
+import { DEBEZIUM_VERSIONS, SPARK_VERSIONS } from '../../config/config.js';
+
 type S = Record<string, unknown>;
 
 const str = { type: 'string', minLength: 1 };
@@ -42,9 +44,16 @@ export const configSchema: S = {
           replicas: posInt,
           minInsyncReplicas: posInt,
           compression: { enum: ['zstd', 'lz4', 'snappy', 'gzip', 'producer', 'uncompressed'] },
+          maxSyncLagMs: posInt,
         }),
       }),
-      connect: obj({ url, cluster: str, namespace: str, secretsFile: str }),
+      connect: obj({
+        url,
+        cluster: str,
+        namespace: str,
+        // a Kubernetes Secret name (DNS-1123 subdomain) and a key of it (a file name under the mount)
+        credentials: obj({ secretName: { type: 'string', pattern: '^[a-z0-9][-a-z0-9]*[a-z0-9]$', maxLength: 63 }, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 } }),
+      }),
       schemaRegistry: obj({ url, defaultCompatibility: { enum: COMPATIBILITY_LEVELS } }),
       minio: obj({
         endpoint: url,
@@ -54,6 +63,12 @@ export const configSchema: S = {
       trino: obj({
         tableFormat: { enum: ['hive', 'iceberg'] },
         catalogs: obj({ raw: ident, trusted: ident }),
+        maskingKey: obj({ schema: ident, table: ident }),
+      }),
+      iceberg: obj({
+        sparkCatalog: ident,
+        catalogType: { enum: ['hive', 'rest'] },
+        uri: { type: 'string', pattern: '^(thrift|https?)://[^\\s]+$' },
       }),
       unityCatalog: obj({ catalog: ident, url }),
       airflow: obj({
@@ -64,13 +79,17 @@ export const configSchema: S = {
         sparkConnId: str,
         trinoConnId: str,
         s3ConnId: str,
+        deadlineCallback: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$' },
       }),
+      spark: obj({ version: { enum: [...SPARK_VERSIONS] } }),
       postgres: obj({ defaultSchema: ident }),
-      quality: obj({ gxVersion: { enum: ['1.x', '0.18'] } }),
+      quality: obj({ gxVersion: { type: 'string', pattern: '^(0\\.18(\\.[0-9]+)?|1\\.x|1\\.[0-9]+(\\.[0-9]+)?)$' } }),
       sync: obj({ connector: { enum: ['aiven'] }, maxRecords: posInt, maxBytes: posInt, maxAgeMs: posInt }),
       breaking: obj({ disabled: { type: 'array', items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, uniqueItems: true } }),
       debezium: obj({
+        version: { enum: [...DEBEZIUM_VERSIONS] },
         user: ident,
+        maxSlotWalKeepSize: { type: 'string', pattern: '^[1-9][0-9]*(kB|MB|GB|TB)$' },
         snapshotMode: { enum: ['initial', 'always', 'no_data', 'initial_only', 'when_needed'] },
         publicationAutocreateMode: { enum: ['disabled', 'filtered'] },
         heartbeatIntervalMs: { type: 'integer', minimum: 0 },

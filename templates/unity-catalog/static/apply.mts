@@ -1,7 +1,11 @@
 /**
  * Registers the lake in Unity Catalog, idempotently: it reads each object first, creates what is missing and
- * updates what differs. UC OSS cannot update a table, so a changed EXTERNAL table is dropped and re-created
- * (metadata only; the data stays where it is).
+ * updates what differs. What differs is judged as the server stores it (unitycatalog/unitycatalog v0.4.1 to
+ * v0.6.0): a storage location normalized (NormalizedURL: no trailing slash, no doubled slash, `.` and `..`
+ * resolved), `type_text` lower-cased, an omitted `nullable` stored as false, columns in no particular order in a
+ * GET (matched by `position`), no `properties` when there are none. UC OSS has no table update, so a table that
+ * really changed is dropped and re-created (metadata only; the data stays where it is), which gives it a new
+ * table id and drops its grants: the script says so for each one.
  *
  * Usage: UC_URL=http://host:8080/api/2.1/unity-catalog UC_TOKEN=<token> npx tsx apply.mts [--dry-run]
  */
@@ -111,17 +115,66 @@ async function request(
   return { status: res.status, json };
 }
 
+/**
+ * A storage location as Unity Catalog stores and returns it (NormalizedURL, for the cloud schemes it accepts):
+ * `.` and `..` resolved, doubled slashes collapsed, trailing slashes removed. `s3://bucket/a//b/` → `s3://bucket/a/b`.
+ */
+export function normalizeLocation(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(.*)$/.exec(url);
+  if (!m) return url;
+  const [, scheme, authority, rest] = m as unknown as [string, string, string, string];
+  const query = rest.search(/[?#]/);
+  const path = query < 0 ? rest : rest.slice(0, query);
+  const tail = query < 0 ? '' : rest.slice(query);
+  const segments: string[] = [];
+  for (const seg of path.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') segments.pop();
+    else segments.push(seg);
+  }
+  return `${scheme}://${authority}${segments.length ? `/${segments.join('/')}` : ''}${tail}`;
+}
+
+type Json = Record<string, unknown>;
+const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Empty and absent are the same to the server: it returns no `properties` when there are none. */
+const sameProperties = (want: unknown, have: unknown) =>
+  JSON.stringify(sortKeys(want ?? {})) === JSON.stringify(sortKeys(have ?? {}));
+function sortKeys(v: unknown): unknown {
+  return isJson(v)
+    ? Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, v[k]]),
+      )
+    : v;
+}
+
+/** A column as the server stores it: type_text lower-cased, an omitted nullable false. */
+function storedColumn(c: Json): Json {
+  return {
+    ...c,
+    type_text: typeof c.type_text === 'string' ? c.type_text.toLowerCase() : c.type_text,
+    nullable: c.nullable ?? false,
+  };
+}
+
 /** True when a field of `want` is not what the server has (the server may add fields of its own). */
-function differs(want: Record<string, unknown>, have: unknown): boolean {
-  if (typeof have !== 'object' || have === null) return true;
-  const h = have as Record<string, unknown>;
+function differs(want: Json, have: unknown): boolean {
+  if (!isJson(have)) return true;
   return Object.entries(want).some(([k, v]) => {
-    if (k === 'columns' && Array.isArray(v) && Array.isArray(h.columns)) {
-      const cols = h.columns as Array<Record<string, unknown>>;
-      return v.length !== cols.length || (v as Array<Record<string, unknown>>).some((c, i) => differs(c, cols[i]));
+    if (v === undefined) return false;
+    if (k === 'properties') return !sameProperties(v, have.properties);
+    if (k === 'storage_location' && typeof v === 'string')
+      return typeof have[k] !== 'string' || normalizeLocation(v) !== normalizeLocation(have[k] as string);
+    if (k === 'columns' && Array.isArray(v)) {
+      if (!Array.isArray(have.columns) || have.columns.length !== v.length) return true;
+      // a GET lists columns in no particular order: match them by position
+      const byPosition = new Map((have.columns as Json[]).map((c) => [c.position, storedColumn(c)]));
+      return (v as Json[]).some((c) => differs(storedColumn(c), byPosition.get(c.position)));
     }
-    if (typeof v === 'object' && v !== null) return JSON.stringify(v) !== JSON.stringify(h[k] ?? {});
-    return h[k] !== v;
+    if (isJson(v) || Array.isArray(v)) return JSON.stringify(sortKeys(v)) !== JSON.stringify(sortKeys(have[k]));
+    return have[k] !== v;
   });
 }
 
@@ -157,8 +210,13 @@ export async function apply(opts: ApplyOptions, plan: Plan = PLAN): Promise<Acti
   for (const t of plan.tables) {
     const full = encodeURIComponent(`${t.catalog_name}.${t.schema_name}.${t.name}`);
     const got = await request(opts, 'GET', `/tables/${full}`);
-    if (got.status !== 404 && !differs(t as unknown as Record<string, unknown>, got.json)) continue;
-    if (got.status !== 404) await write({ method: 'DELETE', path: `/tables/${full}` });
+    if (got.status !== 404 && !differs(t as unknown as Json, got.json)) continue;
+    if (got.status !== 404) {
+      log(
+        `${t.catalog_name}.${t.schema_name}.${t.name} changed: re-creating it gives it a new table id and drops its grants`,
+      );
+      await write({ method: 'DELETE', path: `/tables/${full}` });
+    }
     await write({ method: 'POST', path: '/tables', body: t });
   }
   return actions;

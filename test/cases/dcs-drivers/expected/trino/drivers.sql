@@ -32,14 +32,16 @@ WITH (
     external_location = 's3a://lake-trusted/trusted/drivers/'
 );
 
--- General access: personal data hashed or coarsened, everything else as is.
+-- General access: personal data hashed with a key (pii-key.sql) or coarsened, everything else as is. The view runs
+-- with its owner's rights (SECURITY DEFINER), so readers need no access to the key or the trusted table.
 CREATE OR REPLACE VIEW hive.trusted.drivers_masked
-COMMENT 'drivers without personal data: PII columns hashed or coarsened'
+COMMENT 'drivers without personal data: PII columns hashed with a key or coarsened'
+SECURITY DEFINER
 AS
 SELECT
     driver_id,
     license_class,
     earnings,
     licensed_at,
-    to_hex(sha256(to_utf8(name))) AS name
+    to_hex(hmac_sha256(to_utf8(name), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS name
 FROM hive.trusted.drivers;

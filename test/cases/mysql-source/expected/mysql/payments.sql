@@ -17,7 +17,7 @@ CREATE TABLE `payments`.`payments` (
     CONSTRAINT `payments_amount_range` CHECK (`amount` >= 0),
     CONSTRAINT `payments_currency_length` CHECK (CHAR_LENGTH(`currency`) = 3),
     CONSTRAINT `payments_currency_pattern` CHECK (REGEXP_LIKE(`currency`, '^[A-Z]{3}$', 'c')),
-    CONSTRAINT `payments_method_check` CHECK (`method` IN ('card', 'pix', 'cash', 'wallet')),
+    CONSTRAINT `payments_method_check` CHECK (CAST(`method` AS BINARY) IN ('card', 'pix', 'cash', 'wallet')),
     CONSTRAINT `payments_settled_on_range` CHECK (`settled_on` >= CAST('2020-01-01' AS DATE))
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_0900_ai_ci
   COMMENT = 'One row per payment attempt for a ride. Owner: payments-team.';

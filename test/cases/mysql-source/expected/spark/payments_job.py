@@ -2,10 +2,11 @@
 r"""Raw -> trusted job for dataset payments (contract payments v1.0.0).
 
 Reads the raw CDC events of topic cdc.payments.payments (JSON lines with base64 key and value, stored byte-exact
-by the sync), each record once, decodes the Debezium envelopes with the writer schema of each record's schema
-id, computes the current state of every key, checks the contract's constraints, writes the rows that break them
-to quarantine and the rest as Parquet. Each run recomputes the whole
-state from every raw event up to --run-date and replaces the trusted table: re-running a date gives the same result.
+by the sync), each record once, decodes the Debezium envelopes (Avro, by each record's schema id),
+computes the current state of every key, checks the contract's constraints, writes the rows that break them
+to quarantine and the rest as Parquet. Each run recomputes
+the whole state from every raw event up to --run-date and replaces the trusted table:
+re-running a date gives the same result.
 
 Spark 3.5:
 
@@ -271,6 +272,7 @@ ENVELOPE_AVRO_SCHEMA = """
             "default": null
           }
         ],
+        "connect.version": 1,
         "connect.name": "io.debezium.connector.mysql.Source"
       }
     },

@@ -36,9 +36,11 @@ WITH (
     external_location = 's3a://lake-trusted/trusted/payments/'
 );
 
--- General access: personal data hashed or coarsened, everything else as is.
+-- General access: personal data hashed with a key (pii-key.sql) or coarsened, everything else as is. The view runs
+-- with its owner's rights (SECURITY DEFINER), so readers need no access to the key or the trusted table.
 CREATE OR REPLACE VIEW hive.trusted.payments_masked
-COMMENT 'payments without personal data: PII columns hashed or coarsened'
+COMMENT 'payments without personal data: PII columns hashed with a key or coarsened'
+SECURITY DEFINER
 AS
 SELECT
     payment_id,
@@ -47,7 +49,7 @@ SELECT
     amount,
     currency,
     method,
-    to_hex(sha256(to_utf8(card_holder))) AS card_holder,
+    to_hex(hmac_sha256(to_utf8(card_holder), (SELECT "key" FROM hive.restricted.pii_hash_key))) AS card_holder,
     created_at,
     settled_on
 FROM hive.trusted.payments;
