@@ -10,7 +10,7 @@
  * - model-based: fast-check's commands generate random sequences of Cassandra operations (writes with and without
  *   TTL, null writes, row, partition and range deletes, write times out of order and within one millisecond),
  *   the lake must equal the model's table, and a failure shrinks to a minimal sequence. Fixed seed; more runs with
- *   ORACLE_RUNS=<n> (and ORACLE_SEED=<n> for another seed).
+ *   ORACLE_RUNS=<n> (and ORACLE_SEED=<n> for another seed); ORACLE_VERBOSE=1 prints the pre-fix counterexample.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -189,6 +189,7 @@ describe('model-based: random Cassandra operations against the reference model',
       { numRuns: 20, seed: 1515, maxSkipsPerRun: 0, endOnFailure: false, interruptAfterTimeLimit: 300_000 },
     );
     expect(details.failed).toBe(true);
+    if (process.env.ORACLE_VERBOSE) console.log(`pre-fix rides job, shrunk counterexample: ${String(details.counterexample?.[0])}`);
     // shrunk to a short sequence (a write, then the operation the old job gets wrong)
     expect([...details.counterexample![0]].length).toBeLessThanOrEqual(3);
   }, 600_000);
