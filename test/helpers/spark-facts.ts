@@ -37,6 +37,8 @@ export interface FunctionFact {
   result: string;
   aggregate?: boolean;
   window?: { ordered: boolean; frame: string };
+  /** higher-order functions: the type the lambda must have */
+  lambdaResult?: string;
   sources: string[];
 }
 interface CastRule {
