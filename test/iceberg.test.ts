@@ -6,8 +6,8 @@
  *   create a table on a non-empty location and reads only the files its snapshots list, so the raw table must be a
  *   Hive-connector external table (format JSON) in `trino.catalogs.raw`, refreshed with sync_partition_metadata;
  * - the trusted table is an Iceberg table Trino declares; the Spark job writes it through an Iceberg catalog (the
- *   config keys Iceberg's Spark runtime reads) with DataFrameWriterV2's overwritePartitions(), the same partitions
- *   replaced per run as Hive mode's dynamic overwrite, never as plain Parquet files Iceberg never sees;
+ *   config keys Iceberg's Spark runtime reads) with DataFrameWriterV2's overwrite(lit(True)), the whole table
+ *   replaced per run as Hive mode's static overwrite, never as plain Parquet files Iceberg never sees;
  * - the DAG submits the Iceberg runtime, has the quality suite read the table through the catalog (not the files
  *   under its location, which keep replaced snapshots' data), and the Unity Catalog payloads do not register the
  *   Iceberg table as PARQUET (UC OSS has no Iceberg format).
@@ -30,7 +30,7 @@ const trino = facts<{
 const iceberg = facts<{
   runtime: { version: string; scala_versions: Record<string, string[]> };
   catalog: { plugin_class: string; options: { type: { allowed: string[] } } };
-  writes: { overwritePartitions: { spark: string } };
+  writes: { overwrite: { spark: string; iceberg: string } };
 }>('iceberg/spark-runtime.json');
 const build = readSparkFacts<{ build: { versions: Record<string, { scalaBinary: string }> } }>('build.json').build.versions;
 
@@ -96,10 +96,10 @@ function sparkCatalogs(r: JobReport): Map<string, Record<string, string | undefi
 }
 
 /** What is wrong with a case's Spark jobs in Iceberg mode. */
-function sparkProblems(c: Case, reports: JobReport[]): string[] {
+function sparkProblems(c: Case, reports: JobReport[], contents: readonly string[]): string[] {
   const out: string[] = [];
   const cfg = c.config;
-  for (const r of reports) {
+  for (const [i, r] of reports.entries()) {
     const name = /spark\/(.+)_job\.py$/.exec(r.path)![1]!;
     out.push(...r.problems);
     const trusted = r.writes.filter((w) => w.label.startsWith('createDataFrame'));
@@ -108,8 +108,11 @@ function sparkProblems(c: Case, reports: JobReport[]): string[] {
       continue;
     }
     const w = trusted[0]!;
-    if (w.how !== 'writeTo.overwritePartitions') {
-      out.push(`${r.path}: the trusted rows are written with ${w.how}: Iceberg lists no such files (${trino.iceberg.reads.rule.slice(0, 50)}...); expected writeTo(...).overwritePartitions() (${iceberg.writes.overwritePartitions.spark.slice(0, 40)}...)`);
+    // the whole table replaced, as in Hive mode: overwrite(lit(True)) is Iceberg's OverwriteByFilter(alwaysTrue); a
+    // dynamic overwrite (overwritePartitions) would keep a date whose rows all disappeared
+    const line = contents[i]?.split('\n')[w.line - 1] ?? '';
+    if (w.how !== 'writeTo.overwrite' || !/\.overwrite\(F\.lit\(True\)\)/.test(line)) {
+      out.push(`${r.path}: the trusted rows are written with ${w.how}: ${w.how.startsWith('writeTo') ? 'not the whole table replaced, stale partitions survive' : `Iceberg lists no such files (${trino.iceberg.reads.rule.slice(0, 50)}...)`} (${line.trim()}); expected writeTo(...).overwrite(F.lit(True)) (${iceberg.writes.overwrite.iceberg.slice(0, 60)}...)`);
       continue;
     }
     const [catalog, schema, table] = (w.table ?? '').split('.');
@@ -165,12 +168,12 @@ describe('trino.tableFormat: iceberg produces a pipeline that works', () => {
     expect(cases.flatMap((c) => trinoProblems(c).map((p) => `${c.label}: ${p}`))).toEqual([]);
   }, 120_000);
 
-  it('Spark: the trusted rows go through the Iceberg catalog with overwritePartitions, and the jobs type-check', async () => {
+  it('Spark: the trusted rows go through the Iceberg catalog with overwrite(lit(True)), replacing the whole table, and the jobs type-check', async () => {
     const cases = [...(await repoCases(['spark'], ICEBERG)), ...(await propertyCases(['spark'], ICEBERG, 8))];
     const jobs = cases.flatMap((c) => [...c.files].filter(([p]) => /^spark\/.+_job\.py$/.test(p)).map(([path, content]) => ({ c, path: `${c.label}: ${path}`, content })));
     expect(jobs.length).toBeGreaterThan(8);
     const reports = checkJobs(jobs);
-    expect(jobs.flatMap((j, i) => sparkProblems(j.c, [reports[i]!]))).toEqual([]);
+    expect(jobs.flatMap((j, i) => sparkProblems(j.c, [reports[i]!], [j.content]))).toEqual([]);
     for (const j of jobs) for (const v of Object.keys(build)) expect(packagesOf(j.content, v), `${j.path} Spark ${v}`).toContain(runtime(v));
   }, 300_000);
 
@@ -179,7 +182,7 @@ describe('trino.tableFormat: iceberg produces a pipeline that works', () => {
     const jobs = [...c!.files].filter(([p]) => /^spark\/.+_job\.py$/.test(p)).map(([path, content]) => ({ path, content }));
     const reports = checkJobs(jobs.slice(0, 1));
     expect(reports[0]!.writes.filter((w) => w.label.startsWith('createDataFrame')).map((w) => w.how)).toEqual(['parquet']);
-    expect(sparkProblems({ ...c!, config: { ...c!.config, ...ICEBERG } as Case['config'] }, reports).join('\n')).toMatch(/written with parquet: Iceberg lists no such files/);
+    expect(sparkProblems({ ...c!, config: { ...c!.config, ...ICEBERG } as Case['config'] }, reports, jobs.slice(0, 1).map((j) => j.content)).join('\n')).toMatch(/written with parquet: Iceberg lists no such files/);
   }, 120_000);
 
   it('Airflow: the Iceberg runtime, the suite on the table, the raw refresh, no UC registration of the Iceberg table', async () => {

@@ -518,8 +518,9 @@ def main(argv=None):
 
     valid = checked.where(F.col("_violations") == "").drop("_violations")
     rows = spark.createDataFrame(valid.rdd, ROW_SCHEMA)  # enforces the contract's types and nullability
-    # through Iceberg, which records the files; the partitions written to are replaced, the others kept
-    rows.writeTo(TRUSTED_TABLE).overwritePartitions()
+    # through Iceberg, which records the files; the whole table replaced in one snapshot (every old file deleted,
+    # as the Hive mode's static overwrite does), so a date left with no current row keeps no stale file
+    rows.writeTo(TRUSTED_TABLE).overwrite(F.lit(True))
 
     invalid = checked.where(F.col("_violations") != "").withColumn("_run_date", F.lit(args.run_date))
     invalid.write.mode("overwrite").json(f"{args.quarantine}run_date={args.run_date}/")
