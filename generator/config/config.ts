@@ -32,6 +32,8 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
+  /** the trusted layer: an unsized numeric (PostgreSQL `numeric`, `NUMBER`) has no variable-scale decimal there */
+  lake: { unsizedDecimal: { precision: number; scale: number } };
   quality: { gxVersion: '1.x' | '0.18' };
   /** the raw-layer sync: the Kafka Connect sink to generate, and the batch limits of both sink and service */
   sync: { connector: 'aiven' | 'confluent'; maxRecords: number; maxBytes: number; maxAgeMs: number };
@@ -66,6 +68,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
+  // Spark's own default for a decimal of unknown size (DecimalType.SYSTEM_DEFAULT)
+  lake: { unsizedDecimal: { precision: 38, scale: 18 } },
   quality: { gxVersion: '1.x' },
   sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
@@ -97,6 +101,11 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (td.minInsyncReplicas > td.replicas) {
     const p = doc.pos(['kafka', 'topicDefaults', 'minInsyncReplicas']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `minInsyncReplicas (${td.minInsyncReplicas}) cannot exceed replicas (${td.replicas})`));
+  }
+  const ud = config.lake.unsizedDecimal;
+  if (ud.scale > ud.precision) {
+    const p = doc.pos(['lake', 'unsizedDecimal', 'scale']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `lake.unsizedDecimal: scale (${ud.scale}) cannot exceed precision (${ud.precision})`));
   }
   config.breaking.disabled.forEach((id, i) => {
     if (!isBreakingRuleId(id)) {

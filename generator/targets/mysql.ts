@@ -4,6 +4,7 @@ import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader, inline, tableComment } from './lang/comments.js';
+import { nestedSql } from './lang/sql-nested.js';
 import { constraintName, fieldChecks, sqlDefault, type SqlDialect } from './lang/sql.js';
 import { bySource, type Target } from './target.js';
 
@@ -40,12 +41,25 @@ export const mysqlTarget: Target = {
           lines.push(`UNIQUE KEY ${d.ident(constraintName([ds.table, f.physicalName, 'key'], d.maxIdent))} (${d.ident(f.physicalName)})`);
         }
       }
-      for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+      // compound unique keys (schema-level duplicateValues rules)
+      for (const key of ds.uniqueKeys) {
+        const cols = key.map((n) => byName.get(n)!.physicalName);
+        lines.push(`UNIQUE KEY ${d.ident(constraintName([ds.table, ...cols, 'key'], d.maxIdent))} (${cols.map((c) => d.ident(c)).join(', ')})`);
+      }
+      let jsonSchemas = false;
+      for (const f of ds.fields) {
+        for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        const nested = nestedSql(d, ds.name, ds.table, f);
+        for (const c of nested.checks) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        jsonSchemas ||= nested.checks.length > 0;
+        diagnostics.push(...nested.diagnostics);
+      }
       const tc = tableComment(ds);
       const content = ctx.template('mysql/table.sql')({
         ...datasetHeader(ds),
         database: inline(src.database),
         qualified,
+        needs: jsonSchemas ? '8.0.17+ (enforced CHECK constraints, JSON_SCHEMA_VALID)' : '8.0.16+ (enforced CHECK constraints)',
         lines: lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l)),
         tableComment: tc ? d.string(tc) : '',
       });

@@ -12,16 +12,21 @@ import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
 import { sparkIdent } from '../model/names.js';
-import { mapType, type JsonSchema } from '../model/types.js';
+import { nestedChecks } from '../model/nested.js';
+import { mapType, type AvroSource, type JsonSchema } from '../model/types.js';
+import { sparkBroken } from '../quality/paths.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
 import { pyBlock, pyString, sparkString } from './lang/python.js';
 import { withRawLayer, type OutputFile, type Target } from './target.js';
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
+/** The Spark type that reads a value of this JSON Schema (the Cassandra agent's JSON): arrays, objects (UDTs) and maps nested. */
 function sparkOfJson(j: JsonSchema): string {
   const t = Array.isArray(j.type) ? (j.type as string[])[0]! : (j.type as string);
   if (t === 'array') return `ArrayType(${sparkOfJson(j.items as JsonSchema)}, True)`;
+  if (t === 'object' && j.properties) return `StructType([${Object.entries(j.properties as Record<string, JsonSchema>).map(([n, x]) => pyField(n, sparkOfJson(x), true)).join(', ')}])`;
+  if (t === 'object' && j.additionalProperties) return `MapType(StringType(), ${sparkOfJson(j.additionalProperties as JsonSchema)}, True)`;
   return SPARK_JSON_TYPE[t] ?? 'StringType()';
 }
 
@@ -49,6 +54,8 @@ export function violationChecks(ds: Dataset): Array<{ rule: string; broken: stri
     if (k.pattern !== undefined) out.push({ rule: `${f.name}:pattern`, broken: `NOT (${c} RLIKE ${sparkString(k.pattern)})` });
     const fmt = k.format !== undefined ? FORMAT_PATTERNS[k.format] : f.type.kind === 'uuid' ? FORMAT_PATTERNS.uuid : undefined;
     if (fmt) out.push({ rule: `${f.name}:format`, broken: `NOT (${c} RLIKE ${sparkString(fmt)})` });
+    // inside nested values: object fields, array items, map keys and values; and the column's item counts
+    for (const n of nestedChecks(ds.name, f, FORMAT_PATTERNS)) out.push({ rule: n.rule.slice(ds.name.length + 1), broken: sparkBroken(f.physicalName, n) });
   }
   return out;
 }
@@ -100,7 +107,7 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
     const seq = src === 'postgres' ? 'e.source.lsn' : "concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0'))";
     const conv = (f: Field) => {
       const c = sparkIdent(f.physicalName);
-      return mapType(f.type).sparkFromCdc.avro(`CASE WHEN e.op = 'd' THEN e.before.${c} ELSE e.after.${c} END`);
+      return mapType(f.type).sparkFromCdc.avro(`CASE WHEN e.op = 'd' THEN e.before.${c} ELSE e.after.${c} END`, src as AvroSource);
     };
     flatten = ['SELECT', indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.filter((f) => !f.cdcExcluded).map((f) => `${conv(f)} AS ${sparkIdent(f.physicalName)}`)]), 'FROM decoded', 'WHERE e IS NOT NULL'].join('\n');
     current = [
@@ -149,7 +156,7 @@ export const sparkTarget: Target = {
             ),
           ];
       const used = [...rowTypes, ...envelopeFields, 'StructType(', 'StructField(', 'StringType(', 'LongType('].join(' ');
-      const typeImports = ['ArrayType', 'BooleanType', 'DateType', 'DecimalType', 'DoubleType', 'FloatType', 'IntegerType', 'LongType', 'ShortType', 'StringType', 'StructField', 'StructType', 'TimestampNTZType', 'TimestampType', 'BinaryType']
+      const typeImports = ['ArrayType', 'BooleanType', 'DateType', 'DecimalType', 'DoubleType', 'FloatType', 'IntegerType', 'LongType', 'MapType', 'ShortType', 'StringType', 'StructField', 'StructType', 'TimestampNTZType', 'TimestampType', 'BinaryType']
         .filter((t) => new RegExp(`\\b${t}\\(`).test(used))
         .sort()
         .join(', ');

@@ -66,6 +66,7 @@ export const configSchema: S = {
         s3ConnId: str,
       }),
       postgres: obj({ defaultSchema: ident }),
+      lake: obj({ unsizedDecimal: obj({ precision: { type: 'integer', minimum: 1, maximum: 38 }, scale: { type: 'integer', minimum: 0, maximum: 38 } }, ['precision', 'scale']) }),
       quality: obj({ gxVersion: { enum: ['1.x', '0.18'] } }),
       sync: obj({ connector: { enum: ['aiven', 'confluent'] }, maxRecords: posInt, maxBytes: posInt, maxAgeMs: posInt }),
       breaking: obj({ disabled: { type: 'array', items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, uniqueItems: true } }),
