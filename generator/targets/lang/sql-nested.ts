@@ -122,8 +122,10 @@ const exists = (col: string, path: string) => `jsonb_path_exists(${col}, ${sqlSt
 /** Checks on a jsonb column holding a nested type: its shape, then every nested constraint. */
 function pgJsonbChecks(d: SqlDialect, table: string, f: Field, checks: NestedCheck[], out: NestedSql) {
   const col = d.ident(f.physicalName);
-  const add = (suffix: string, expr: string) => out.checks.push({ name: constraintName([table, f.physicalName, suffix], d.maxIdent), expr });
   const top = jsonTypeOf(f.type);
+  // the checks inside apply to a value of the right shape: one of the wrong shape breaks the type check alone
+  const guard = top ? `jsonb_typeof(${col}) IS DISTINCT FROM '${top}' OR ` : '';
+  const add = (suffix: string, expr: string) => out.checks.push({ name: constraintName([table, f.physicalName, suffix], d.maxIdent), expr: suffix === 'type' ? expr : `${guard}${expr}` });
   if (top) add('type', `jsonb_typeof(${col}) = '${top}'`);
   // the JSON type of every value inside (numbers where numbers are declared, integers whole …)
   const shapes: string[] = [];
