@@ -135,7 +135,7 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
         // string literals may span lines (CQL's STRING_LITERAL takes any character but a lone quote)
         for (const line of content.replace(/--[^\n]*|'(?:[^']|'')*'/g, (m) => (m.startsWith('--') ? m : "''")).split('\n')) {
           // a column or a user-defined type's field: a name and a type (native, collection, frozen UDT)
-          const col = /^ {4}(\S+) ([a-z<>]+|frozen<[a-z0-9_<>,"]+>),?$/.exec(line);
+          const col = /^ {4}(?!--)(\S+) ([a-z<>]+|frozen<[a-z0-9_<>,"]+>),?$/.exec(line);
           if (col && !/^"([^"]|"")+"$/.test(col[1]!) && (!/^[a-z_][a-z0-9_]*$/.test(col[1]!) || CQL_RESERVED.has(col[1]!))) bad(path, `unquoted identifier ${col[1]}`);
           if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |CREATE TYPE IF NOT EXISTS \S+ \($|\);$|    --( |$)|    \S+ ([a-z<>]+|frozen<[a-z0-9_<>,"]+>),?$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
         }
@@ -161,7 +161,7 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
   const dir = mkdtempSync(join(tmpdir(), 'cg-validate-'));
   if (py.length) {
     const files = py.map((d, i) => writeTemp(dir, `${i}.py`, d.content));
-    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     if (r.status !== 0) report('python', 'CPython', `${r.stderr.trim().split('\n').slice(-1)[0]} (in ${JSON.stringify(py.map((d, i) => `${i}.py=${d.label}:${d.path}`))})`);
     else {
       const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string>; error?: string }>;

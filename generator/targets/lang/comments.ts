@@ -16,8 +16,9 @@ export function columnComment(f: Field): string | undefined {
   const extra: string[] = [];
   if (f.semanticType && f.semanticType !== 'column') extra.push(`${f.semanticType === 'measure' ? 'Measure' : 'Dimension'}${f.transformLogic ? `: ${f.transformLogic}` : ''}.`);
   const labelled = f.constraints.enumEntries?.filter((e) => e.label || e.description) ?? [];
-  if (labelled.length) extra.push(`Values: ${labelled.map((e) => `${String(e.value)} = ${[e.label, e.description].filter(Boolean).join(': ')}`).join('; ')}.`);
-  if (f.synonyms?.length) extra.push(`Also called: ${f.synonyms.join(', ')}.`);
+  // one line each: values, labels and synonyms are names, not prose
+  if (labelled.length) extra.push(`Values: ${labelled.map((e) => `${inline(String(e.value))} = ${inline([e.label, e.description].filter(Boolean).join(': '))}`).join('; ')}.`);
+  if (f.synonyms?.length) extra.push(`Also called: ${f.synonyms.map(inline).join(', ')}.`);
   const text = [f.description?.trim() ?? '', ...extra].filter(Boolean).join(' ');
   if (!text && !tags.length) return undefined;
   return [tags.length ? `[${tags.join('; ')}]` : '', text].filter(Boolean).join(' ');
@@ -25,7 +26,7 @@ export function columnComment(f: Field): string | undefined {
 
 /** ODCS v3.2.0's synonyms and context instructions of a dataset, as comment text (with a leading space), or ''. */
 export function datasetNotes(ds: Dataset): string {
-  const synonyms = ds.synonyms?.length ? ` Also called: ${ds.synonyms.join(', ')}.` : '';
+  const synonyms = ds.synonyms?.length ? ` Also called: ${ds.synonyms.map(inline).join(', ')}.` : '';
   const context = ds.context?.instructions?.trim() ? ` Context: ${ds.context.instructions.trim()}` : '';
   return `${synonyms}${context}`;
 }
