@@ -201,6 +201,18 @@ describe('PostgreSQL enforces the nested, array and compound constraints', () =>
     expect(await rejected(row({ ride_id: first.ride_id, seq: first.seq }))).toEqual({ code: '23505', constraint: 'ride_events_ride_id_seq_key' });
   });
 
+  it('contractgen test reads the table back with its declared shape: jsonb as structs and maps, arrays as lists', async () => {
+    await db.query('ROLLBACK');
+    for (const r of dataRows('ride_events')) await insert(r);
+    const r = await cli(['test', '--contracts', CONTRACTS, '--data', `postgresql://postgres@127.0.0.1:${cluster.port}/rides`], ROOT);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/PASS ride_events\.pickup:type \(expect_column_values_to_be_of_type\) type="StructType"/);
+    expect(r.stdout).toMatch(/PASS ride_events\.attributes:type \(expect_column_values_to_be_of_type\) type="MapType"/);
+    expect(r.stdout).toMatch(/PASS ride_events\.stops\[\]\.lat:range/);
+    expect(r.stdout).toContain('ride_events: 41 expectations on 2 rows');
+    await db.query('BEGIN');
+  });
+
   it('computes with the helper functions it created, and they are IMMUTABLE', async () => {
     const fns = (await db.query(`SELECT proname, provolatile FROM pg_proc WHERE pronamespace = 'events'::regnamespace ORDER BY proname`)).rows;
     expect(fns.map((f) => [f.proname, f.provolatile])).toEqual([
