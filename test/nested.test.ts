@@ -17,7 +17,9 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analysis } from '../generator/analyze.js';
+import { analyzeSources, type Analysis } from '../generator/analyze.js';
+import { DEFAULT_CONFIG } from '../generator/config/config.js';
+import { buildSuite } from '../generator/quality/suite.js';
 import { FORMAT_PATTERNS } from '../generator/model/formats.js';
 import type { Dataset } from '../generator/model/ir.js';
 import { nestedChecks } from '../generator/model/nested.js';
@@ -258,5 +260,54 @@ describe('the lake reads nested columns with their declared shape', () => {
     expect(r.code).toBe(1);
     const failed = [...r.stdout.matchAll(/^ {2}FAIL (\S+) /gm)].map((m) => m[1]).sort();
     expect(failed).toEqual(['ride_events.attributes{value}:length', 'ride_events.pickup.lat:range', 'ride_events.stops[].lon:required', 'ride_events.tags:uniqueItems']);
+  });
+});
+
+describe('what a user writes is modelled as meant', () => {
+  const head = (api = 'v3.2.0', host = 'db.internal') => `apiVersion: ${api}\nkind: DataContract\nid: t\nversion: 1.0.0\nstatus: active\nservers:\n  - server: db\n    type: postgres\n    host: ${host}\n    port: 5432\n    database: app\n    schema: public\nschema:\n  - name: t\n`;
+  const props = (yaml: string) => `    properties:\n      - name: id\n        logicalType: integer\n        primaryKey: true\n${yaml}`;
+  const analyzeOne = (text: string) => analyzeSources([{ file: 't.yaml', text }], DEFAULT_CONFIG);
+  const typeOf = (yaml: string) => analyzeOne(head() + props(yaml)).model.datasets[0]!.fields[1]!.type;
+  const rulesOf = (text: string) => analyzeOne(text).diagnostics.map((d) => `${d.severity} ${d.rule}`);
+
+  it('an integer physicalType makes logicalType number an integer', () => {
+    expect(typeOf('      - name: n\n        logicalType: number\n        physicalType: bigint\n')).toEqual({ kind: 'int64' });
+    expect(typeOf('      - name: n\n        logicalType: number\n        physicalType: INT\n')).toEqual({ kind: 'int32' });
+    expect(typeOf('      - name: n\n        logicalType: number\n        physicalType: double\n')).toEqual({ kind: 'float64' });
+  });
+
+  it('JSON with no declared shape is json: an object without properties, a json column, an array that does not say what it holds', () => {
+    expect(typeOf('      - name: j\n        logicalType: object\n').kind).toBe('json');
+    expect(typeOf('      - name: j\n        logicalType: object\n        physicalType: jsonb\n').kind).toBe('json');
+    expect(typeOf('      - name: j\n        logicalType: string\n        physicalType: json\n').kind).toBe('json');
+    expect(typeOf('      - name: j\n        logicalType: array\n        logicalTypeOptions: {maxItems: 3}\n')).toMatchObject({ kind: 'array', items: { type: { kind: 'json' } } });
+  });
+
+  it('a host name with an underscore is a warning; a host name with a space is still an error', () => {
+    expect(rulesOf(head('v3.2.0', 'rides_db') + props(''))).toEqual(['warning SOURCE_HOST_UNDERSCORE']);
+    expect(rulesOf(head('v3.2.0', '"rides db"') + props(''))).toContain('error SOURCE_INVALID');
+  });
+
+  it('refuses, positioned, what no target can represent: map keys that are not strings, nested keys and partitions', () => {
+    const map = analyzeOne(head() + props('      - name: m\n        logicalType: map\n        map:\n          key: {logicalType: integer}\n          value: {logicalType: string}\n')).diagnostics;
+    expect(map.map((d) => [d.rule, d.line])).toEqual([['TYPE_UNSUPPORTED', 22]]); // at map.key
+    expect(map[0]!.message).toMatch(/postgres and mysql keep a map as a JSON object/);
+    const key = head() + '    properties:\n      - name: id\n        logicalType: object\n        primaryKey: true\n        properties:\n          - {name: a, logicalType: string}\n';
+    expect(rulesOf(key)).toContain('error TYPE_UNSUPPORTED');
+    expect(rulesOf(head() + props('      - name: tags\n        logicalType: array\n        logicalTypeOptions: {minItems: 3, maxItems: 2}\n        items: {logicalType: string}\n'))).toEqual(['error CONSTRAINT_INCONSISTENT']);
+  });
+
+  it('one value set, one expectation naming every rule that states it; the ODCS {object} placeholder', () => {
+    const text = head() + props('      - name: s\n        logicalType: string\n        enum: [{value: a}, {value: b}]\n        quality:\n          - {id: s_values, metric: invalidValues, arguments: {validValues: [b, a]}, mustBe: 0}\n          - {id: s_narrow, metric: invalidValues, arguments: {validValues: [a]}, mustBe: 0}\n') + '    quality:\n      - {id: q, type: sql, query: "SELECT COUNT(*) FROM {object} WHERE id < 0", mustBe: 0}\n';
+    const a = analyzeOne(text);
+    expect(a.diagnostics).toEqual([]);
+    const { suite, problems } = buildSuite(a.model.datasets[0]!);
+    expect(problems).toEqual([]);
+    const inSet = suite.expectations.filter((e) => e.type === 'expect_column_values_to_be_in_set');
+    expect(inSet.map((e) => [e.kwargs, e.meta.contract_rules])).toEqual([
+      [{ column: 's', value_set: ['a', 'b'] }, ['t.s:validValues', 't:quality:s_values']],
+      [{ column: 's', value_set: ['a'] }, undefined],
+    ]);
+    expect(suite.expectations.find((e) => e.meta.contract_rule === 't:quality:q')!.kwargs).toEqual({ unexpected_rows_query: 'SELECT * FROM {batch} WHERE id < 0' });
   });
 });

@@ -179,8 +179,10 @@ export function resolveType(ctx: BuildContext, p: Obj, path: readonly PathSeg[],
       return fields.length ? { kind: 'object', fields, name: declaredAt(ctx, path) } : { kind: 'json' };
     }
     case 'array': {
+      // an array that does not say what it holds is an array of JSON values (as an object without properties is JSON)
+      if (p.items === undefined) return { kind: 'array', items: { type: { kind: 'json' }, constraints: {}, required: false, at: ctx.ref([...path, 'logicalType']) } };
       if (!isObj(p.items)) {
-        ctx.report('TYPE_UNKNOWN', [...path, 'logicalType'], `array "${label}" needs "items" to say what it holds`);
+        ctx.report('TYPE_UNKNOWN', [...path, 'items'], `array "${label}" needs "items" to say what it holds`);
         return undefined;
       }
       const items = element(ctx, p.items, [...path, 'items'], nested);
