@@ -322,7 +322,7 @@ function pageOf(ds: Dataset, all: ReadonlyMap<string, Dataset>, config: Platform
       fieldRows(top, top.name).map((r) => ({
         name: r.name,
         rawName: r.name,
-        anchor: `field-${r.name.replace(/[^A-Za-z0-9_]+/g, '-')}`,
+        anchor: `field-${r.name.replace(/\[\]/g, '-item').replace(/\{(key|value)\}/g, '-$1').replace(/[^A-Za-z0-9_]+/g, '-')}`,
         description: r.description,
         type: typeLabel(r.type),
         required: r.required ? 'yes' : 'no',

@@ -58,7 +58,7 @@ window.CONTRACTGEN_SEARCH = [
     "name": "tags[]",
     "description": "",
     "type": "string",
-    "href": "driver_locations.html#field-tags-"
+    "href": "driver_locations.html#field-tags-item"
    },
    {
     "name": "sensors",
@@ -70,13 +70,13 @@ window.CONTRACTGEN_SEARCH = [
     "name": "sensors{key}",
     "description": "",
     "type": "string",
-    "href": "driver_locations.html#field-sensors-key-"
+    "href": "driver_locations.html#field-sensors-key"
    },
    {
     "name": "sensors{value}",
     "description": "",
     "type": "float64",
-    "href": "driver_locations.html#field-sensors-value-"
+    "href": "driver_locations.html#field-sensors-value"
    },
    {
     "name": "raw",
@@ -144,25 +144,25 @@ window.CONTRACTGEN_SEARCH = [
     "name": "line_items[]",
     "description": "",
     "type": "object{sku,quantity,price}",
-    "href": "payment_events.html#field-line_items-"
+    "href": "payment_events.html#field-line_items-item"
    },
    {
     "name": "line_items[].sku",
     "description": "",
     "type": "string(32)",
-    "href": "payment_events.html#field-line_items-sku"
+    "href": "payment_events.html#field-line_items-item-sku"
    },
    {
     "name": "line_items[].quantity",
     "description": "",
     "type": "int32",
-    "href": "payment_events.html#field-line_items-quantity"
+    "href": "payment_events.html#field-line_items-item-quantity"
    },
    {
     "name": "line_items[].price",
     "description": "",
     "type": "decimal(10,2)",
-    "href": "payment_events.html#field-line_items-price"
+    "href": "payment_events.html#field-line_items-item-price"
    },
    {
     "name": "labels",
@@ -174,13 +174,13 @@ window.CONTRACTGEN_SEARCH = [
     "name": "labels{key}",
     "description": "",
     "type": "string",
-    "href": "payment_events.html#field-labels-key-"
+    "href": "payment_events.html#field-labels-key"
    },
    {
     "name": "labels{value}",
     "description": "",
     "type": "string",
-    "href": "payment_events.html#field-labels-value-"
+    "href": "payment_events.html#field-labels-value"
    },
    {
     "name": "retry_delays",
@@ -192,7 +192,7 @@ window.CONTRACTGEN_SEARCH = [
     "name": "retry_delays[]",
     "description": "",
     "type": "int32",
-    "href": "payment_events.html#field-retry_delays-"
+    "href": "payment_events.html#field-retry_delays-item"
    }
   ]
  },
@@ -242,7 +242,7 @@ window.CONTRACTGEN_SEARCH = [
     "name": "tags[]",
     "description": "",
     "type": "string(20)",
-    "href": "ride_events.html#field-tags-"
+    "href": "ride_events.html#field-tags-item"
    },
    {
     "name": "pickup",
@@ -278,25 +278,25 @@ window.CONTRACTGEN_SEARCH = [
     "name": "stops[]",
     "description": "",
     "type": "object{lat,lon,wait_seconds}",
-    "href": "ride_events.html#field-stops-"
+    "href": "ride_events.html#field-stops-item"
    },
    {
     "name": "stops[].lat",
     "description": "",
     "type": "float64",
-    "href": "ride_events.html#field-stops-lat"
+    "href": "ride_events.html#field-stops-item-lat"
    },
    {
     "name": "stops[].lon",
     "description": "",
     "type": "float64",
-    "href": "ride_events.html#field-stops-lon"
+    "href": "ride_events.html#field-stops-item-lon"
    },
    {
     "name": "stops[].wait_seconds",
     "description": "",
     "type": "int32",
-    "href": "ride_events.html#field-stops-wait_seconds"
+    "href": "ride_events.html#field-stops-item-wait_seconds"
    },
    {
     "name": "attributes",
@@ -308,13 +308,13 @@ window.CONTRACTGEN_SEARCH = [
     "name": "attributes{key}",
     "description": "",
     "type": "string",
-    "href": "ride_events.html#field-attributes-key-"
+    "href": "ride_events.html#field-attributes-key"
    },
    {
     "name": "attributes{value}",
     "description": "",
     "type": "string(100)",
-    "href": "ride_events.html#field-attributes-value-"
+    "href": "ride_events.html#field-attributes-value"
    },
    {
     "name": "payload",
