@@ -7,7 +7,10 @@
  *     AWS_ENDPOINT_URL or the config's minio.endpoint, credentials from the usual AWS environment (DuckDB's
  *     httpfs extension would have to be downloaded);
  *   - postgres://… or postgresql://…: each dataset whose source is PostgreSQL, read from its table.
- * JSON has no types: its columns are read as the contract's types, the type table's duckdb column.
+ * JSON has no types: its columns are read as the contract's types, the type table's duckdb column, with their
+ * declared shape: nested objects as STRUCTs, arrays as lists, maps as MAPs (PostgreSQL jsonb values arrive as the
+ * objects they hold); a JSON column with no declared shape is VARCHAR, which DuckDB fills with an embedded
+ * object's JSON text.
  * A source that cannot be reached or read is the user's problem (a UsageError, exit 2), never an internal error;
  * messages show --data with any password masked.
  */
