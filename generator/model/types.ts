@@ -420,7 +420,7 @@ function variableScaleDecimal(e: string, p: number, s: number): string {
 }
 
 /** A lambda variable per nesting level, so nested transforms never shadow each other. */
-const lambdaVar = (depth: number) => `x${depth}`;
+const lambdaVar = (depth: number) => `_x${depth}`;
 
 /** Whether a conversion changes anything (a probe expression comes back as it went in). */
 const converts = (conv: (e: string) => string) => conv('__probe__') !== '__probe__';

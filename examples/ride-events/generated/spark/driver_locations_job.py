@@ -38,6 +38,7 @@ ROW_SCHEMA = StructType([
     StructField("recorded_at", TimestampType(), False),
     StructField("position", StructType([StructField("lat", DoubleType(), False), StructField("lon", DoubleType(), False), StructField("accuracy_m", DoubleType(), True), StructField("fixed_on", DateType(), True)]), False),
     StructField("tags", ArrayType(StringType(), True), True),
+    StructField("zones", ArrayType(StructType([StructField("zone_id", StringType(), False), StructField("entered_on", DateType(), True)]), True), True),
     StructField("sensors", MapType(StringType(), DoubleType(), True), True),
     StructField("raw", StringType(), True),
 ])
@@ -52,6 +53,7 @@ ENVELOPE_SCHEMA = StructType([
         StructField("recorded_at", StructType([StructField("value", LongType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("position", StructType([StructField("value", StructType([StructField("lat", DoubleType(), True), StructField("lon", DoubleType(), True), StructField("accuracy_m", DoubleType(), True), StructField("fixed_on", LongType(), True)]), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("tags", StructType([StructField("value", ArrayType(StringType(), True), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
+        StructField("zones", StructType([StructField("value", ArrayType(StructType([StructField("zone_id", StringType(), True), StructField("entered_on", LongType(), True)]), True), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("sensors", StructType([StructField("value", MapType(StringType(), DoubleType(), True), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("raw", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
     ]), True),
@@ -72,6 +74,8 @@ SELECT
     coalesce(e.after.position.`set`, false) AS position__set,
     e.after.tags.value AS tags,
     coalesce(e.after.tags.`set`, false) AS tags__set,
+    transform(e.after.zones.value, _x0 -> CASE WHEN _x0 IS NULL THEN NULL ELSE named_struct('zone_id', _x0.zone_id, 'entered_on', date_add(DATE '1970-01-01', _x0.entered_on)) END) AS zones,
+    coalesce(e.after.zones.`set`, false) AS zones__set,
     e.after.sensors.value AS sensors,
     coalesce(e.after.sensors.`set`, false) AS sensors__set,
     e.after.raw.value AS raw,
@@ -82,13 +86,14 @@ WHERE e IS NOT NULL
 
 # The latest state per key; deleted keys dropped.
 CURRENT_SQL = """
-SELECT driver_id, recorded_at, position, tags, sensors, raw
+SELECT driver_id, recorded_at, position, tags, zones, sensors, raw
 FROM (
   SELECT
     driver_id,
     recorded_at,
     last_value(CASE WHEN position__set THEN position END, true) OVER w AS position,
     last_value(CASE WHEN tags__set THEN tags END, true) OVER w AS tags,
+    last_value(CASE WHEN zones__set THEN zones END, true) OVER w AS zones,
     last_value(CASE WHEN sensors__set THEN sensors END, true) OVER w AS sensors,
     last_value(CASE WHEN raw__set THEN raw END, true) OVER w AS raw,
     last_value(_op) OVER w AS _last_op,
@@ -106,6 +111,7 @@ SELECT
     recorded_at,
     position,
     tags,
+    zones,
     sensors,
     raw,
     concat_ws(',',
@@ -118,7 +124,10 @@ SELECT
         CASE WHEN coalesce((position IS NOT NULL AND position.lon IS NULL), false) THEN 'position.lon:required' END,
         CASE WHEN coalesce((position.lon < -180 OR position.lon > 180), false) THEN 'position.lon:range' END,
         CASE WHEN coalesce(position.accuracy_m < 0, false) THEN 'position.accuracy_m:range' END,
-        CASE WHEN coalesce(size(array_distinct(filter(tags, _e0 -> _e0 IS NOT NULL))) < size(filter(tags, _e0 -> _e0 IS NOT NULL)), false) THEN 'tags:uniqueItems' END
+        CASE WHEN coalesce(size(array_distinct(filter(tags, _e0 -> _e0 IS NOT NULL))) < size(filter(tags, _e0 -> _e0 IS NOT NULL)), false) THEN 'tags:uniqueItems' END,
+        CASE WHEN coalesce((zones IS NOT NULL AND size(zones) > 3), false) THEN 'zones:items' END,
+        CASE WHEN coalesce(exists(zones, _e0 -> (_e0 IS NOT NULL AND _e0.zone_id IS NULL)), false) THEN 'zones[].zone_id:required' END,
+        CASE WHEN coalesce(exists(zones, _e0 -> NOT (_e0.zone_id RLIKE '^[A-Z]{3}-[0-9]{2}$')), false) THEN 'zones[].zone_id:pattern' END
     ) AS _violations
 FROM current_state
 """

@@ -24,6 +24,7 @@ CREATE TABLE IF NOT EXISTS hive.trusted.driver_locations (
     recorded_at timestamp COMMENT 'When the position was recorded.',
     position row(lat double, lon double, accuracy_m double, fixed_on date) COMMENT 'The position.',
     tags array(varchar) COMMENT 'Driver state tags.',
+    zones array(row(zone_id varchar, entered_on date)) COMMENT 'The pricing zones the driver was in.',
     sensors map(varchar, double) COMMENT 'Sensor readings by sensor name.',
     raw varchar COMMENT 'The app''s message, as sent.'
 )
@@ -42,6 +43,7 @@ SELECT
     recorded_at,
     position,
     tags,
+    zones,
     sensors,
     raw
 FROM hive.trusted.driver_locations;

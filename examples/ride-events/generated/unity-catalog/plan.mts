@@ -148,11 +148,20 @@ export const PLAN: Plan = {
           "nullable": true
         },
         {
+          "name": "zones",
+          "type_text": "array<struct<zone_id:string,entered_on:date>>",
+          "type_json": "{\"name\":\"zones\",\"type\":{\"type\":\"array\",\"elementType\":{\"type\":\"struct\",\"fields\":[{\"name\":\"zone_id\",\"type\":\"string\",\"nullable\":false,\"metadata\":{}},{\"name\":\"entered_on\",\"type\":\"date\",\"nullable\":true,\"metadata\":{}}]},\"containsNull\":true},\"nullable\":true,\"metadata\":{\"comment\":\"The pricing zones the driver was in.\"}}",
+          "type_name": "ARRAY",
+          "position": 4,
+          "comment": "The pricing zones the driver was in.",
+          "nullable": true
+        },
+        {
           "name": "sensors",
           "type_text": "map<string,double>",
           "type_json": "{\"name\":\"sensors\",\"type\":{\"type\":\"map\",\"keyType\":\"string\",\"valueType\":\"double\",\"valueContainsNull\":true},\"nullable\":true,\"metadata\":{\"comment\":\"Sensor readings by sensor name.\"}}",
           "type_name": "MAP",
-          "position": 4,
+          "position": 5,
           "comment": "Sensor readings by sensor name.",
           "nullable": true
         },
@@ -161,7 +170,7 @@ export const PLAN: Plan = {
           "type_text": "string",
           "type_json": "{\"name\":\"raw\",\"type\":\"string\",\"nullable\":true,\"metadata\":{\"comment\":\"The app's message, as sent.\"}}",
           "type_name": "STRING",
-          "position": 5,
+          "position": 6,
           "comment": "The app's message, as sent.",
           "nullable": true
         }

@@ -61,6 +61,30 @@ window.CONTRACTGEN_SEARCH = [
     "href": "driver_locations.html#field-tags-item"
    },
    {
+    "name": "zones",
+    "description": "The pricing zones the driver was in.",
+    "type": "array\u003cobject{zone_id,entered_on}>",
+    "href": "driver_locations.html#field-zones"
+   },
+   {
+    "name": "zones[]",
+    "description": "",
+    "type": "object{zone_id,entered_on}",
+    "href": "driver_locations.html#field-zones-item"
+   },
+   {
+    "name": "zones[].zone_id",
+    "description": "",
+    "type": "string",
+    "href": "driver_locations.html#field-zones-item-zone_id"
+   },
+   {
+    "name": "zones[].entered_on",
+    "description": "",
+    "type": "date",
+    "href": "driver_locations.html#field-zones-item-entered_on"
+   },
+   {
     "name": "sensors",
     "description": "Sensor readings by sensor name.",
     "type": "map\u003cstring,float64>",
