@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../validate/schemas/config.js';
 import { dcsSchema } from '../validate/schemas/dcs.js';
-import { odcsSchema } from '../validate/schemas/odcs.js';
+import { odcs32Schema, odcsSchema } from '../validate/schemas/odcs.js';
 import { AJV_OPTIONS } from '../validate/schema-check.js';
 
 const require = createRequire(import.meta.url);
@@ -24,6 +24,7 @@ mkdirSync(out, { recursive: true });
 const opts = { ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } };
 for (const [kind, schema, Ctor] of [
   ['odcs', odcsSchema, require('ajv/dist/2019').default],
+  ['odcs32', odcs32Schema, require('ajv/dist/2019').default],
   ['dcs', dcsSchema, require('ajv').default],
   ['config', configSchema, require('ajv').default],
 ] as const) {

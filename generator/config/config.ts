@@ -75,6 +75,8 @@ export interface PlatformConfig {
     s3ConnId: string;
   };
   postgres: { defaultSchema: string };
+  /** the trusted layer: an unsized numeric (PostgreSQL `numeric`, `NUMBER`) has no variable-scale decimal there */
+  lake: { unsizedDecimal: { precision: number; scale: number } };
   /**
    * gxVersion: the Great Expectations that loads the suites. `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a
    * release from 1.2.0 to 1.7.x (`1.3.2`, `1.7`): the suites use what that release and later ones accept.
@@ -117,6 +119,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   postgres: { defaultSchema: 'public' },
+  // Spark's own default for a decimal of unknown size (DecimalType.SYSTEM_DEFAULT)
+  lake: { unsizedDecimal: { precision: 38, scale: 18 } },
   quality: { gxVersion: '1.x' },
   sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
@@ -159,6 +163,11 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (config.airflow.deadlineCallback !== undefined && config.airflow.version !== 3) {
     const p = doc.pos(['airflow', 'deadlineCallback']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, 'airflow.deadlineCallback needs airflow.version: 3 (Deadline Alerts are Airflow 3.1+); Airflow 2 uses the freshness SLA as `sla`'));
+  }
+  const ud = config.lake.unsizedDecimal;
+  if (ud.scale > ud.precision) {
+    const p = doc.pos(['lake', 'unsizedDecimal', 'scale']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `lake.unsizedDecimal: scale (${ud.scale}) cannot exceed precision (${ud.precision})`));
   }
   config.breaking.disabled.forEach((id, i) => {
     if (!isBreakingRuleId(id)) {
