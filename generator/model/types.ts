@@ -425,16 +425,15 @@ export function cqlUdtName(t: Extract<LogicalType, { kind: 'object' }>): string 
 
 /**
  * An unsized numeric from Debezium's VariableScaleDecimal struct (`scale`, `value`: the unscaled value's two's-
- * complement big-endian bytes) as decimal(p,s), in Spark SQL alone: the bytes as hex, sign-extended to 16 bytes,
- * read as two unsigned 64-bit halves (conv), joined, then scaled by the struct's scale through the decimal's text.
- * More than 16 bytes, or a value that does not fit decimal(p,s), is NULL: a type violation.
+ * complement big-endian bytes) as decimal(p,s), in Spark SQL alone and without arithmetic (which raises on overflow
+ * under ANSI): the bytes as hex, sign-extended to 8 bytes, read as a signed 64-bit number (conv to base -10), then
+ * scaled by the struct's scale through the text `<unscaled>E-<scale>`. An unscaled value of more than 8 bytes, or a
+ * value that does not fit decimal(p,s), is NULL: a type violation.
  */
 function variableScaleDecimal(e: string, p: number, s: number): string {
   const h = `hex((${e}).value)`;
-  const padded = `lpad(${h}, 32, CASE WHEN substring(${h}, 1, 1) >= '8' THEN 'F' ELSE '0' END)`;
-  const hi = `CAST(conv(substring(${padded}, 1, 16), 16, 10) AS DECIMAL(38,0)) - CASE WHEN substring(${h}, 1, 1) >= '8' THEN 18446744073709551616 ELSE 0 END`;
-  const lo = `CAST(conv(substring(${padded}, 17, 16), 16, 10) AS DECIMAL(38,0))`;
-  return `CASE WHEN length(${h}) > 32 THEN NULL ELSE TRY_CAST(concat(CAST((${hi}) * 18446744073709551616 + ${lo} AS STRING), 'E-', CAST((${e}).scale AS STRING)) AS DECIMAL(${p},${s})) END`;
+  const signExtended = `lpad(${h}, 16, CASE WHEN substring(${h}, 1, 1) >= '8' THEN 'F' ELSE '0' END)`;
+  return `CASE WHEN length(${h}) > 16 THEN NULL ELSE TRY_CAST(concat(conv(${signExtended}, 16, -10), 'E-', CAST((${e}).scale AS STRING)) AS DECIMAL(${p},${s})) END`;
 }
 
 /** A lambda variable per nesting level, so nested transforms never shadow each other. */

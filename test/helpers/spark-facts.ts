@@ -34,6 +34,8 @@ export interface FunctionFact {
   file: string;
   typeCheck: string;
   args: ArgFact[];
+  /** a higher-order function's lambda must return this type (its functionType) */
+  lambdaResult?: string;
   result: string;
   aggregate?: boolean;
   window?: { ordered: boolean; frame: string };
