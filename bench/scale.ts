@@ -1,11 +1,13 @@
 // Scale: synthetic contracts of 30 fields each (PostgreSQL, MySQL and Cassandra sources, every logical type),
 // 1,000 and 2,000 of them. For each size: one `generate` to fill the output directory, then the timed
-// `generate --check` (the CI drift check), each in a fresh process; wall time and peak RSS (the child's own
-// process.resourceUsage().maxRSS, reported at exit through a preload). Prints a Markdown table.
+// `generate --check` (the CI drift check; unchanged inputs, so answered from the hashes file) and
+// `generate --check --full` (every target run and every file compared), each in a fresh process, interleaved
+// with `node -e 0`; wall time and peak RSS (the child's own process.resourceUsage().maxRSS, reported at exit
+// through a preload). Prints a Markdown table.
 // Usage: npx tsx bench/scale.ts [--sizes 1000,2000] [--runs 3]. Nothing here asserts a time.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -57,28 +59,45 @@ function run(args: string[], cwd: string): { ms: number; rssMb: number } {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const results: Array<{ n: number; gen: { ms: number; rssMb: number }; checkMs: number; checkRss: number }> = [];
+const results: Array<{ n: number; gen: { ms: number; rssMb: number }; check: { ms: number; rss: number }; full: { ms: number; rss: number } }> = [];
+const load = (): string => loadavg()[0]!.toFixed(1);
+const before = load();
+const baseline: number[] = [];
 for (const n of SIZES) {
   const dir = join(work, String(n));
   mkdirSync(join(dir, 'contracts'), { recursive: true });
   for (let i = 0; i < n; i++) writeFileSync(join(dir, 'contracts', `c${String(i).padStart(5, '0')}.odcs.yaml`), contract(i));
-  const gen = run(['generate', '--contracts', 'contracts', '--out', 'generated'], dir);
-  const checks = Array.from({ length: RUNS }, () => run(['generate', '--check', '--contracts', 'contracts', '--out', 'generated'], dir));
-  results.push({ n, gen, checkMs: median(checks.map((c) => c.ms)), checkRss: Math.max(...checks.map((c) => c.rssMb)) });
+  const args = ['--contracts', 'contracts', '--out', 'generated'];
+  const gen = run(['generate', ...args], dir);
+  const checks: Array<{ ms: number; rssMb: number }> = [];
+  const fulls: Array<{ ms: number; rssMb: number }> = [];
+  // interleaved with node -e 0, so the baseline sees the same machine
+  for (let r = 0; r < RUNS; r++) {
+    checks.push(run(['generate', '--check', ...args], dir));
+    fulls.push(run(['generate', '--check', '--full', ...args], dir));
+    const t0 = process.hrtime.bigint();
+    spawnSync(process.execPath, ['-e', '0']);
+    baseline.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const summary = (xs: Array<{ ms: number; rssMb: number }>) => ({ ms: median(xs.map((c) => c.ms)), rss: Math.max(...xs.map((c) => c.rssMb)) });
+  results.push({ n, gen, check: summary(checks), full: summary(fulls) });
   rmSync(dir, { recursive: true, force: true });
 }
 rmSync(work, { recursive: true, force: true });
 
-const rows = results.map((r) => `| ${r.n.toLocaleString('en-US')} | ${(r.checkMs / 1000).toFixed(1)} | ${(r.checkMs / r.n).toFixed(1)} | ${r.checkRss.toFixed(0)} | ${(r.gen.ms / 1000).toFixed(1)} | ${r.gen.rssMb.toFixed(0)} |`);
-const first = results[0];
-const last = results[results.length - 1];
-const ratio = first && last && results.length >= 2 ? last.checkMs / first.checkMs : undefined;
+const s = (ms: number): string => (ms / 1000).toFixed(1);
+const per = (ms: number, n: number): string => (ms / n).toFixed(1);
+const rows = results.map(
+  (r) =>
+    `| ${r.n.toLocaleString('en-US')} | ${s(r.check.ms)} | ${per(r.check.ms, r.n)} | ${r.check.rss.toFixed(0)} | ${s(r.full.ms)} | ${per(r.full.ms, r.n)} | ${r.full.rss.toFixed(0)} | ${s(r.gen.ms)} | ${r.gen.rssMb.toFixed(0)} |`,
+);
+const growth = results.length >= 2 ? results[results.length - 1]!.full.ms / results[0]!.full.ms : undefined;
 const table = [
-  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}: synthetic contracts of ${FIELDS} fields (7 in 10 PostgreSQL, 2 MySQL, 1 Cassandra), \`generate --check\` median of ${RUNS} fresh processes after one \`generate\`.`,
+  `Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}: synthetic contracts of ${FIELDS} fields (7 in 10 PostgreSQL, 2 MySQL, 1 Cassandra); each \`generate --check\` the median of ${RUNS} fresh processes after one \`generate\`, peak RSS the worst of them; \`node -e 0\` in the same run: ${median(baseline).toFixed(0)} ms; load average ${before} before and ${load()} after.`,
   '',
-  '| contracts | `generate --check` s | ms per contract | peak RSS MB | `generate` s (first write) | its peak RSS MB |',
-  '|---:|---:|---:|---:|---:|---:|',
+  '| contracts | `--check` s (unchanged inputs) | ms per contract | peak RSS MB | `--check --full` s | ms per contract | peak RSS MB | `generate` s (first write) | peak RSS MB |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ...rows,
-  ...(ratio && first && last ? ['', `Growth: ${last.n.toLocaleString('en-US')} contracts take ${ratio.toFixed(2)}× the time of ${first.n.toLocaleString('en-US')}.`] : []),
+  ...(growth ? ['', `Growth of the full check: ${results[results.length - 1]!.n.toLocaleString('en-US')} contracts take ${growth.toFixed(2)}× the time of ${results[0]!.n.toLocaleString('en-US')}.`] : []),
 ].join('\n');
 console.log(table);

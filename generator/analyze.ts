@@ -13,6 +13,7 @@ import { loadYaml, type LoadedYaml } from './load/yaml.js';
 import { buildDatasets } from './model/build/dataset.js';
 import type { Dataset, Model } from './model/ir.js';
 import { checkTargets, type TargetId } from './targets/capabilities.js';
+import { scanPlaceholders } from './validate/placeholders.js';
 import { checkRules } from './validate/rules.js';
 import { checkSchema } from './validate/schema-check.js';
 import { scanSecrets } from './validate/secrets.js';
@@ -82,7 +83,7 @@ export function loadContract(file: string, text: string, config: PlatformConfig 
   }
   const dcs = isDcs(doc.data);
   const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
-  const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc)];
+  const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc), ...scanPlaceholders(doc)];
   const convert = () => (dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc });
   const settings = { unsizedDecimal: config.lake.unsizedDecimal };
   if (schemaDiags.length === 0) {

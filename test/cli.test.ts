@@ -18,8 +18,8 @@ import { ROOT } from './helpers/reference.js';
 const commands: Command[] = await loadCommands();
 
 describe('the command registry', () => {
-  it('lists the eight commands, each module under the name it is registered with', () => {
-    expect(commands.map((c) => c.name)).toEqual(['generate', 'lint', 'convert', 'breaking', 'changelog', 'test', 'targets', 'rules']);
+  it('lists the twelve commands, each module under the name it is registered with', () => {
+    expect(commands.map((c) => c.name)).toEqual(['generate', 'lint', 'convert', 'breaking', 'changelog', 'test', 'import', 'drift', 'init', 'targets', 'rules', 'schema']);
     expect(COMMANDS.map(([n]) => n)).toEqual(commands.map((c) => c.name));
   });
 

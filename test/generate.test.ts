@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createRequire } from 'node:module';
 import { isSafeRelativePath } from '../generator/emit/emit.js';
 import { formatFileDiff, renderDrift, type DriftReport } from '../generator/sink/drift.js';
-import { checkSink, safeJoin, writeSink } from '../generator/sink/sink.js';
+import { checkSink, openWrite, safeJoin, writeSink } from '../generator/sink/sink.js';
 import { bin, cli } from './helpers/cli.js';
 import { generateFrom } from './helpers/generate.js';
 import { ROOT } from './helpers/reference.js';
@@ -125,7 +125,7 @@ describe('generate', () => {
     const dir = project();
     const r = await cli(['generate', '--target', 'cassandra'], dir);
     expect(r.code).toBe(0);
-    expect(Object.keys(snapshot(join(dir, 'generated'))).every((p) => p.startsWith('cassandra/'))).toBe(true);
+    expect(Object.keys(snapshot(join(dir, 'generated'))).every((p) => p.startsWith('cassandra/') || p === '.contractgen-hashes.json')).toBe(true);
     expect((await cli(['generate', '--target', 'nope'], dir)).code).toBe(2);
   });
 
@@ -184,6 +184,40 @@ describe('write sink', () => {
     const p = writeSink(dir, files());
     expect(p.remove).toEqual(['t/old.sql']);
     expect(snapshot(dir)).toEqual(Object.fromEntries([...files().entries()].sort()));
+  });
+
+  it('stages batch by batch and commits them all, or none: a failure in a later batch leaves the directory as it was', () => {
+    const dir = seed();
+    const before = snapshot(dir);
+    let n = 0;
+    const w = openWrite(dir, {
+      beforeStage: () => {
+        if (++n === 3) throw new Error('simulated disk failure');
+      },
+    });
+    w.add(new Map([['t/a.sql', 'A2\n']]));
+    w.add(new Map([['u/x.sql', 'X\n']]));
+    expect(readdirSync(join(dir, '.contractgen-staging', 'new'))).toHaveLength(2); // on disk, not in memory
+    expect(() => w.add(new Map([['u/y.sql', 'Y\n']]))).toThrow('simulated disk failure');
+    w.abort();
+    expect(snapshot(dir)).toEqual(before);
+
+    const ok = openWrite(dir);
+    ok.add(new Map([['t/a.sql', 'A2\n'], ['t/.contractgen-manifest.json', JSON.stringify({ generator: 'contractgen', files: ['a.sql'] })]]));
+    ok.add(new Map([['u/x.sql', 'X\n']]));
+    ok.put('.extra.json', '{}\n');
+    const p = ok.commit();
+    expect(p.write).toEqual(['t/.contractgen-manifest.json', 't/a.sql', 'u/x.sql']);
+    expect(p.remove).toEqual(['t/old.sql']);
+    expect(snapshot(dir)).toEqual({ '.extra.json': '{}\n', 't/.contractgen-manifest.json': JSON.stringify({ generator: 'contractgen', files: ['a.sql'] }), 't/a.sql': 'A2\n', 'u/x.sql': 'X\n' });
+  });
+
+  it('removes an output directory it created for a write that was dropped', () => {
+    const base = mkdtempSync(join(tmpdir(), 'cg-sink-'));
+    const w = openWrite(join(base, 'out', 'deeper'));
+    w.add(new Map([['t/a.sql', 'A\n']]));
+    w.abort();
+    expect(readdirSync(base)).toEqual([]);
   });
 
   it('refuses paths that leave the output directory', () => {

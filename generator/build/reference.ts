@@ -1,12 +1,21 @@
 /**
  * The reference pages under docs/reference/, generated from the registries so that they cannot drift: the
- * diagnostic rules (diagnostics/rules.ts, diagnostics/breaking-rules.ts) and the contract extensions
- * (model/extensions.ts). `npm run docs:reference` writes them (write-reference.ts); a test fails when a
- * checked-in page differs from what these functions render. A new page is one more entry in REFERENCE_PAGES.
+ * diagnostic rules (diagnostics/rules.ts, diagnostics/breaking-rules.ts), the contract extensions
+ * (model/extensions.ts), the targets (targets/registry.ts, and each target's folder under templates/), the config
+ * keys (validate/schemas/config.ts, with the defaults and meanings of config/config.ts), and the editors' JSON
+ * Schema of a contract. `npm run docs:reference` writes them (write-reference.ts); a test fails when a checked-in
+ * page differs from what these functions render. A new page is one more entry in REFERENCE_PAGES.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_DOCS, DEFAULT_CONFIG, type ConfigKey } from '../config/config.js';
 import { ALLOWED_BREAKING_SEVERITY, BREAKING_RULE_LIST } from '../diagnostics/breaking-rules.js';
 import { RULE_LIST, UNREPORTED_RULES } from '../diagnostics/rules.js';
 import { EXTENSIONS, type ExtScope } from '../model/extensions.js';
+import { TEMPLATE_ROOT, STATIC_DIR } from '../emit/templates.js';
+import { TARGETS } from '../targets/registry.js';
+import { contractSchemaText } from '../validate/editor-schema.js';
+import { configSchema } from '../validate/schemas/config.js';
 
 export interface ReferencePage {
   /** path under docs/reference/ */
@@ -92,4 +101,113 @@ export const extensionsPage: ReferencePage = {
     ]),
 };
 
-export const REFERENCE_PAGES: readonly ReferencePage[] = [rulesPage, extensionsPage];
+/** Every file under a folder, relative with forward slashes, sorted; none when it does not exist. */
+function filesUnder(dir: string, prefix = ''): string[] {
+  let entries;
+  try {
+    entries = readdirSync(join(dir, prefix), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.flatMap((d) => (d.isDirectory() ? filesUnder(dir, `${prefix}${d.name}/`) : d.isFile() ? [`${prefix}${d.name}`] : [])).sort();
+}
+
+const targetSources = ['generator/targets/registry.ts', 'templates/'];
+
+export const targetsPage: ReferencePage = {
+  file: 'targets.md',
+  sources: targetSources,
+  render: () =>
+    page({ file: 'targets.md', sources: targetSources }, 'Targets', [
+      'Every target, in the order `generate` runs them and `contractgen targets` lists them. Each writes under',
+      '`generated/<id>/`; `--target <id>` runs only some. A target is loaded only when it runs. Its templates and static',
+      'files are under `templates/<id>/` ([the four ways an artifact is produced](../architecture.md#how-an-artifact-is-produced-four-ways-one-rule-each));',
+      'what each target generates, where it goes and how it is checked is on its page.',
+      '',
+      table(
+        ['target', 'generates', 'Handlebars templates', 'static files', 'page'],
+        TARGETS.map((t) => {
+          const files = filesUnder(join(TEMPLATE_ROOT, t.id));
+          const templates = files.filter((f) => !f.includes('/') && f.endsWith('.hbs'));
+          const statics = files.filter((f) => f.startsWith(`${STATIC_DIR}/`)).map((f) => f.slice(STATIC_DIR.length + 1));
+          const list = (xs: string[]) => (xs.length ? xs.map((x) => `\`${x}\``).join(', ') : '–');
+          return [`\`${t.id}\``, t.description, list(templates), list(statics), `[${t.id}](../targets/${t.id}.md)`];
+        }),
+      ),
+    ]),
+};
+
+type Schema = { readonly [k: string]: unknown };
+const sub = (s: Schema, k: string): Schema | undefined => (s[k] && typeof s[k] === 'object' ? (s[k] as Schema) : undefined);
+
+/** A config schema's type, in words. */
+function typeOf(s: Schema): string {
+  if (s.const !== undefined) return `\`${JSON.stringify(s.const)}\``;
+  if (Array.isArray(s.enum)) return `one of ${s.enum.map((v) => `\`${String(v)}\``).join(', ')}`;
+  if (s.type === 'object') return 'section';
+  if (s.type === 'array') return `list, each a ${typeOf(sub(s, 'items') ?? {})}${s.uniqueItems ? '; no repeats' : ''}`;
+  if (s.type === 'integer') return `integer${typeof s.minimum === 'number' ? ` ≥ ${s.minimum}` : ''}`;
+  if (s.type === 'string') {
+    const parts = [typeof s.pattern === 'string' ? `string matching \`${s.pattern}\`` : s.minLength === 1 ? 'non-empty string' : 'string'];
+    if (typeof s.maxLength === 'number') parts.push(`at most ${s.maxLength} characters`);
+    return parts.join(', ');
+  }
+  return String(s.type ?? 'any');
+}
+
+/** A default as it is written in YAML. */
+function shown(v: unknown): string {
+  if (v === undefined || (typeof v === 'object' && v !== null && !Array.isArray(v))) return '';
+  return `\`${Array.isArray(v) ? JSON.stringify(v) : String(v)}\``;
+}
+
+function defaultAt(key: string): unknown {
+  let cur: unknown = DEFAULT_CONFIG;
+  for (const k of key.split('.')) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[k] : undefined;
+  return cur;
+}
+
+/** Every key of the config schema, sections and leaves, depth first, in the schema's order. */
+export function configKeys(schema: Schema = configSchema, prefix = ''): Array<{ key: string; schema: Schema; required: boolean }> {
+  const props = sub(schema, 'properties') ?? {};
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  return Object.entries(props).flatMap(([k, s]) => {
+    const key = `${prefix}${k}`;
+    const here = { key, schema: s as Schema, required: required.includes(k) };
+    return (s as Schema).type === 'object' ? [here, ...configKeys(s as Schema, `${key}.`)] : [here];
+  });
+}
+
+const meaning = (key: string): string => (key in CONFIG_DOCS ? CONFIG_DOCS[key as ConfigKey] : '');
+
+const configSources = ['generator/validate/schemas/config.ts', 'generator/config/config.ts'];
+
+export const configPage: ReferencePage = {
+  file: 'config.md',
+  sources: configSources,
+  render: () => {
+    const keys = configKeys();
+    const sections = keys.filter((k) => !k.key.includes('.') && k.schema.type === 'object');
+    const dflt = (k: (typeof keys)[number]) => (!k.required ? shown(defaultAt(k.key)) : k.key.includes('.') ? `${shown(defaultAt(k.key))}; required in the section` : 'required');
+    const row = (k: (typeof keys)[number]) => [`\`${k.key}\``, typeOf(k.schema), dflt(k), meaning(k.key)];
+    const head = ['key', 'type', 'default', 'meaning'];
+    return page({ file: 'config.md', sources: configSources }, 'Config keys', [
+      'Every key of `contractgen.config.yaml` (or the file `--config` names): its type, its default and what it sets.',
+      'Every object is strict, so an unknown key is an error with its position (exit 2); an omitted key takes its',
+      'default. Credentials never go here: `SECRET_LITERAL` applies. [Contracts and the config](../contracts.md#the-config-file)',
+      'has an overview; the target pages say what each setting changes in their artifacts.',
+      '',
+      table(head, keys.filter((k) => !k.key.includes('.') && k.schema.type !== 'object').map(row)),
+      ...sections.flatMap((s) => ['', `## \`${s.key}\``, '', meaning(s.key), '', table(head, keys.filter((k) => k.key.startsWith(`${s.key}.`)).map(row))]),
+    ]);
+  },
+};
+
+/** The editors' JSON Schema of a contract (`contractgen schema`), committed so that contracts can point at it. */
+export const contractSchemaFile: ReferencePage = {
+  file: 'contract.schema.json',
+  sources: ['generator/validate/schemas/odcs.ts', 'generator/model/extensions.ts'],
+  render: contractSchemaText,
+};
+
+export const REFERENCE_PAGES: readonly ReferencePage[] = [rulesPage, extensionsPage, targetsPage, configPage, contractSchemaFile];

@@ -4,18 +4,12 @@
  * (registry.ts). Exit codes: 0 ok, 1 contract problems, drift or failed checks, 2 usage or config error,
  * 3 internal error. Messages go to stderr; generated content and diffs go to stdout.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../diagnostics/diagnostic.js';
 import type { Io } from './io.js';
 import { findCommand, loadCommands } from './registry.js';
+import { VERSION } from './version.js';
 
-export const VERSION: string = (() => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-})();
+export { VERSION } from './version.js';
 
 /** `contractgen --help`: every command's usage and summary, from the registry. */
 export async function topHelp(): Promise<string> {

@@ -11,8 +11,12 @@ export const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise
   ['breaking', async () => (await import('./commands/breaking.js')).breaking],
   ['changelog', async () => (await import('./commands/changelog.js')).changelog],
   ['test', async () => (await import('./commands/test.js')).test],
+  ['import', async () => (await import('./commands/import.js')).importCommand],
+  ['drift', async () => (await import('./commands/drift.js')).drift],
+  ['init', async () => (await import('./commands/init.js')).init],
   ['targets', async () => (await import('./commands/targets.js')).targets],
   ['rules', async () => (await import('./commands/rules.js')).rules],
+  ['schema', async () => (await import('./commands/schema.js')).schema],
 ];
 
 export function findCommand(name: string): (() => Promise<Command>) | undefined {

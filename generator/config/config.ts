@@ -135,6 +135,104 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   },
 };
 
+/** Every key of the config, sections and leaves, as a dotted path: `kafka`, `kafka.topicDefaults.partitions`. */
+type KeysOf<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends readonly unknown[] ? `${P}${K}` : T[K] extends object ? `${P}${K}` | KeysOf<T[K], `${P}${K}.`> : `${P}${K}`;
+}[keyof T & string];
+
+export type ConfigKey = KeysOf<PlatformConfig>;
+
+/**
+ * What each key of contractgen.config.yaml means, once: docs/reference/config.md is generated from these, the
+ * schema (validate/schemas/config.ts) and the defaults above. The compiler wants every key of PlatformConfig here
+ * and no other; test/reference.test.ts wants the schema's keys to be the same.
+ */
+export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
+  version: 'The version of the config format. Only 1 exists.',
+  project: 'The platform the contracts describe.',
+  'project.name': 'Its name: the Unity Catalog catalog comment and the docs site title.',
+  'project.domain': 'Its business domain. For the reader: no target uses it yet.',
+  naming: 'Prefixes and schema names that every target derives names from (`model/naming.ts`).',
+  'naming.topicPrefix': "Debezium's `topic.prefix`: CDC topics are `<topicPrefix>.<schema|database|keyspace>.<table>`, and the heartbeat, schema-history and sync dead-letter topics start with it.",
+  'naming.rawPrefix': 'The key prefix of the raw layer in the raw bucket: `s3a://<raw bucket>/<rawPrefix>/<topic>/dt=YYYY-MM-DD/hour=HH/`.',
+  'naming.trustedSchema': 'The schema of the trusted tables in Trino and Unity Catalog, and the key prefix of the trusted and quarantine layers.',
+  'naming.rawSchema': 'The schema of the raw tables in Trino and Unity Catalog.',
+  kafka: 'The Kafka cluster the CDC topics live on.',
+  'kafka.bootstrapServers': "Bootstrap servers, as clients reach them: the sync service, the connectors' schema history, the Cassandra agent, the topic list and the docs' console commands.",
+  'kafka.cluster': 'The Strimzi Kafka cluster: the `strimzi.io/cluster` label of the KafkaTopic resources.',
+  'kafka.namespace': 'The Kubernetes namespace of the KafkaTopic resources.',
+  'kafka.strimziApiVersion': 'The apiVersion of the Strimzi resources: `kafka.strimzi.io/v1`, or `kafka.strimzi.io/v1beta2` for Strimzi before 1.0.',
+  'kafka.topicDefaults': 'Settings of every CDC topic, unless the contract overrides them (`contractgen.kafka.*`).',
+  'kafka.topicDefaults.partitions': 'Partitions of a CDC topic (`contractgen.kafka.partitions` overrides it).',
+  'kafka.topicDefaults.replicas': 'Replication factor of a topic (`contractgen.kafka.replicas` overrides it).',
+  'kafka.topicDefaults.minInsyncReplicas': '`min.insync.replicas` of a topic; at most `replicas` (else `CONFIG_VALUE`).',
+  'kafka.topicDefaults.compression': '`compression.type` of the topics, and of the connectors\' producers.',
+  'kafka.topicDefaults.maxSyncLagMs': 'The longest the raw-layer sync (or any consumer that must see every change) may lag a compacted topic: its `min.compaction.lag.ms` and `delete.retention.ms`, so no update and no delete is compacted away unread.',
+  connect: 'The Kafka Connect cluster that runs the Debezium connectors and the S3 sink.',
+  'connect.url': 'Its REST URL, for the `curl` commands of the connectors\' READMEs.',
+  'connect.cluster': 'The Strimzi KafkaConnect cluster: the `strimzi.io/cluster` label of the KafkaConnector resources.',
+  'connect.namespace': 'The Kubernetes namespace of the KafkaConnector resources.',
+  'connect.credentials': 'The Kubernetes Secret with the connectors\' credentials, one properties file the KafkaConnect mounts (kafkaconnect-patch.yaml) and a FileConfigProvider reads: connectors say `${file:<mounted path>:<key>}`, never a password.',
+  'connect.credentials.secretName': 'The name of the Secret.',
+  'connect.credentials.key': 'The key of the properties file in the Secret.',
+  schemaRegistry: 'The Schema Registry of the CDC topics.',
+  'schemaRegistry.url': 'Its URL: the converters of the connectors, the subjects list and the docs.',
+  'schemaRegistry.defaultCompatibility': 'The compatibility level of the subjects (`contractgen.schemaRegistry.compatibility` overrides it per dataset); `contractgen breaking` checks Avro changes against it.',
+  minio: 'The S3-compatible object store of the lake.',
+  'minio.endpoint': 'Its endpoint URL: the sync, the Spark jobs, and `contractgen test` reading `s3://` data.',
+  'minio.region': 'Its region.',
+  'minio.buckets': 'The lake\'s buckets.',
+  'minio.buckets.raw': 'The raw layer: the CDC events byte for byte, as the sync writes them.',
+  'minio.buckets.trusted': 'The trusted layer: the current state per key, in Parquet.',
+  'minio.buckets.quarantine': 'Rows the Spark jobs refuse, with the reason.',
+  trino: 'Trino, over the lake.',
+  'trino.tableFormat': '`hive` or `iceberg`: the table format of the Trino tables (and so of the partition refresh the DAGs run).',
+  'trino.catalogs': 'The Trino catalogs the tables are created in.',
+  'trino.catalogs.raw': 'The catalog of the raw tables.',
+  'trino.catalogs.trusted': 'The catalog of the trusted tables and the masked views.',
+  'trino.maskingKey': 'Where the masked views read the key of their keyed hash (`hmac_sha256`), in the trusted catalog: a one-row table only the views\' owner may read. Its value never comes from contractgen.',
+  'trino.maskingKey.schema': 'The schema of that table.',
+  'trino.maskingKey.table': 'Its name.',
+  unityCatalog: 'Unity Catalog OSS, which registers the lake\'s tables.',
+  'unityCatalog.catalog': 'The catalog the raw and trusted schemas are created in.',
+  'unityCatalog.url': "The server's URL: the apply script's default, and the DAGs' refresh calls.",
+  airflow: 'The Airflow DAGs, one per dataset.',
+  'airflow.version': '2 (2.9 and later) or 3: which imports and operators the DAGs use.',
+  'airflow.deadlineCallback': 'Airflow 3.1+: the dotted path of an async callback the triggerer can import, called when a DAG run misses the freshness SLA (a Deadline Alert). Unset under Airflow 3: the freshness SLA is not enforced.',
+  'airflow.owner': "The DAGs' owner when a contract names no team.",
+  'airflow.retries': 'Retries of each task.',
+  'airflow.retryDelayMinutes': 'Minutes between retries.',
+  'airflow.sparkConnId': 'The Airflow connection the Spark jobs are submitted through.',
+  'airflow.trinoConnId': 'The Airflow connection of the Trino refresh.',
+  'airflow.s3ConnId': 'The Airflow connection of the sensor that waits for raw data.',
+  postgres: 'PostgreSQL sources.',
+  'postgres.defaultSchema': 'The schema of a table whose server names none.',
+  lake: 'The trusted layer (Parquet, Spark, Trino, Unity Catalog) where a source type has no equal there.',
+  'lake.unsizedDecimal': 'The decimal the lake stores an unsized numeric as (PostgreSQL `numeric`, `NUMBER`): the source keeps any precision, Debezium sends a `VariableScaleDecimal`, the lake has no variable-scale decimal. Each such field gets a `DECIMAL_UNSIZED` warning naming this choice.',
+  'lake.unsizedDecimal.precision': 'Its precision, 1 to 38 (default 38, Spark\'s `DecimalType.SYSTEM_DEFAULT`). A value that does not fit is a `type` violation in the Spark job.',
+  'lake.unsizedDecimal.scale': 'Its scale, 0 to the precision (default 18).',
+  quality: 'The quality suites.',
+  'quality.gxVersion': 'The Great Expectations release that loads the suites: `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a release from 1.2.0 to 1.7.x; the suites use what it accepts.',
+  sync: 'The raw-layer sync, from the CDC topics to the raw bucket.',
+  'sync.connector': "The Kafka Connect S3 sink to generate: `aiven` (Aiven's Apache-2.0 sink, the only one that writes the raw layout). The TypeScript sync service is generated too.",
+  'sync.maxRecords': 'A raw object closes after this many records (the sinks and the service).',
+  'sync.maxBytes': 'A raw object of the sync service closes at this many bytes.',
+  'sync.maxAgeMs': 'A raw object of the sync service closes after this many milliseconds, whatever its size.',
+  breaking: '`contractgen breaking` and `contractgen changelog`.',
+  'breaking.disabled': 'Breaking-change rule IDs to switch off (`contractgen breaking --list-rules` lists them; an unknown one is `CONFIG_VALUE`).',
+  debezium: 'The Debezium connectors and the Cassandra agent.',
+  'debezium.version': 'The Debezium release the connectors run, `3.0` to `3.6`: the Avro schemas follow its Source struct.',
+  'debezium.user': 'The database role the connectors log in as; the prerequisites scripts create it with the least privilege CDC needs.',
+  'debezium.snapshotMode': "The connectors' `snapshot.mode`.",
+  'debezium.publicationAutocreateMode': '`disabled`: the PostgreSQL publication is created by the prerequisites script (least privilege); `filtered`: by Debezium.',
+  'debezium.heartbeatIntervalMs': "The connectors' `heartbeat.interval.ms` (0: no heartbeats).",
+  'debezium.maxSlotWalKeepSize': "PostgreSQL's `max_slot_wal_keep_size` (postgresql.conf): how much WAL a stalled slot may hold before PostgreSQL invalidates it.",
+  'debezium.cassandra': 'Paths of the Debezium Cassandra agent on each node.',
+  'debezium.cassandra.cassandraYaml': "The node's `cassandra.yaml`.",
+  'debezium.cassandra.workDir': "The agent's working directory: relocated commit logs and offsets.",
+  'debezium.cassandra.configDir': "Where the agent's properties and the driver's `application.conf` are installed.",
+};
+
 type Plain = Record<string, unknown>;
 const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,15 +1,17 @@
 /**
- * Loads what the targets are given besides the model, once, before any target runs, so targets stay pure:
+ * Loads what the targets are given besides the model, before the target runs, so targets stay pure:
  * - the Handlebars templates `templates/<target>/*.hbs`, compiled strict (a missing view key is an error) and
  *   without HTML escaping: every value a template prints was already quoted or escaped for its language by the
  *   target's TypeScript;
  * - the static files `templates/<target>/static/**`: real files (type-checked and linted with the repository),
  *   copied into the target's output at the same relative path, their text unchanged.
+ * The pipeline loads one target's folder right before that target runs (`loadAssets(root, [id])`), and Handlebars
+ * itself only when a folder has a template: `generate --target avro` loads neither.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Handlebars from 'handlebars';
 import { kindOfPath, type OutputFile, type StaticCopies, type Template, type TargetContext, type Templates } from '../targets/target.js';
 
 export const TEMPLATE_ROOT = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -23,11 +25,19 @@ const targetDirs = (root: string): string[] =>
     .map((d) => d.name)
     .sort();
 
-export function loadTemplates(root = TEMPLATE_ROOT): Templates {
-  const hb = Handlebars.create();
+/** Handlebars, required on first use (CommonJS, the same module an `import` resolves to). */
+let handlebars: typeof import('handlebars') | undefined;
+const loadHandlebars = () => (handlebars ??= createRequire(import.meta.url)('handlebars') as typeof import('handlebars'));
+
+/** The target folders to load: all of them, or those of `only` that exist. */
+const chosen = (root: string, only: readonly string[] | undefined): string[] => targetDirs(root).filter((d) => !only || only.includes(d));
+
+export function loadTemplates(root = TEMPLATE_ROOT, only?: readonly string[]): Templates {
   const compiled = new Map<string, Template>();
-  for (const dir of targetDirs(root)) {
+  let hb: ReturnType<typeof import('handlebars').create> | undefined;
+  for (const dir of chosen(root, only)) {
     for (const f of readdirSync(join(root, dir)).filter((f) => f.endsWith('.hbs')).sort()) {
+      hb ??= loadHandlebars().create();
       const src = readFileSync(join(root, dir, f), 'utf8');
       const name = `${dir}/${f.slice(0, -'.hbs'.length)}`;
       const fn = hb.compile(src, { strict: true, noEscape: true });
@@ -48,9 +58,9 @@ function filesUnder(dir: string, prefix = ''): string[] {
     .sort();
 }
 
-export function loadStatic(root = TEMPLATE_ROOT): StaticCopies {
+export function loadStatic(root = TEMPLATE_ROOT, only?: readonly string[]): StaticCopies {
   const byTarget = new Map<string, Array<Pick<OutputFile, 'path' | 'content' | 'kind'>>>();
-  for (const dir of targetDirs(root)) {
+  for (const dir of chosen(root, only)) {
     const base = join(root, dir, STATIC_DIR);
     let paths: string[];
     try {
@@ -78,6 +88,7 @@ export function loadStatic(root = TEMPLATE_ROOT): StaticCopies {
 /** What a target gets besides the config: the templates and the static files, read once. */
 export type TargetAssets = Omit<TargetContext, 'config'>;
 
-export function loadAssets(root = TEMPLATE_ROOT): TargetAssets {
-  return { template: loadTemplates(root), copies: loadStatic(root) };
+/** The templates and static files of every target folder, or only of the targets `only` names. */
+export function loadAssets(root = TEMPLATE_ROOT, only?: readonly string[]): TargetAssets {
+  return { template: loadTemplates(root, only), copies: loadStatic(root, only) };
 }

@@ -8,8 +8,9 @@
  * refuses, anything that needs the reference's limits, and any position its node tree cannot answer for sure
  * goes to the `yaml` library. test/properties.test.ts checks that both readers agree.
  */
+import { createRequire } from 'node:module';
 import jsyaml from 'js-yaml';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
 
@@ -49,8 +50,23 @@ export const MAX_ALIAS_COUNT = 100;
 export const MAX_INDENT = 400;
 export const MAX_BRACKETS = 128;
 
-/** The first line whose indentation or open brackets go past the limits, if any. */
+/** A line indented past MAX_INDENT: what the scan below would stop at (any line break counts here, a superset). */
+const DEEP_INDENT = new RegExp(`^[ \\t]{${MAX_INDENT + 1}}`, 'm');
+
+/** More than `n` opening brackets in all: nesting deeper than `n` needs them. */
+function bracketsOver(source: string, n: number): boolean {
+  let count = 0;
+  for (const open of ['[', '{']) for (let i = source.indexOf(open); i >= 0; i = source.indexOf(open, i + 1)) if (++count > n) return true;
+  return false;
+}
+
+/**
+ * The first line whose indentation or open brackets go past the limits, if any. Two native searches rule out
+ * nearly every contract first: the character loop, which V8 would otherwise compile with its optimizing compiler
+ * on every cold start, runs only on a source that could fail it.
+ */
 function tooDeep(source: string): { line: number; col: number; why: string } | undefined {
+  if (!DEEP_INDENT.test(source) && !bracketsOver(source, MAX_BRACKETS)) return undefined;
   let depth = 0;
   let line = 1;
   let col = 1;
@@ -84,8 +100,16 @@ export function loadYaml(file: string, source: string): { doc?: LoadedYaml; diag
   return fastLoad(file, source) ?? referenceLoad(file, source);
 }
 
+/**
+ * The `yaml` library, loaded on first use: its 70-odd modules are most of what a cold `contractgen lint` would
+ * spend loading, and plain contracts never need it (the same CommonJS build an `import` resolves to under Node).
+ */
+let yamlLib: typeof import('yaml') | undefined;
+const yamlLibrary = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
+
 /** The reference reader (the `yaml` library): exact positions and messages, aliases bounded. */
 export function referenceLoad(file: string, source: string): { doc?: LoadedYaml; diagnostics: Diagnostic[] } {
+  const { LineCounter, parseDocument } = yamlLibrary();
   const lineCounter = new LineCounter();
   const diagnostics: Diagnostic[] = [];
   const document = parseDocument(source, {
@@ -126,6 +150,7 @@ function firstLine(s: string): string {
 }
 
 function makeLocator(file: string, document: Document, data: unknown, at: (o: number) => Pos): LoadedYaml {
+  const { isMap, isPair, isScalar, isSeq } = yamlLibrary();
   const start = (n: Node | null | undefined): Pos | undefined => (n && n.range ? at(n.range[0]) : undefined);
   const walk = (path: readonly PathSeg[], wantKey: boolean): Pos => {
     let node: unknown = document.contents;

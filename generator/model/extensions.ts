@@ -10,9 +10,17 @@ export type ExtScope = 'contract' | 'server' | 'schema' | 'property';
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
-/** A value parser with the human name of the type it accepts (for the reference page). */
+/** A JSON Schema (draft 2019-09) as plain data. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/**
+ * A value parser with the human name of the type it accepts (for the reference page) and the JSON Schema of the
+ * values it accepts (for `contractgen schema`, the editors' schema). test/schema.test.ts holds the two to the same
+ * verdict on every example and on a spread of other values.
+ */
 export interface Parser<T> {
   readonly type: string;
+  readonly schema: JsonSchema;
   parse(v: unknown): Parsed<T>;
 }
 
@@ -31,26 +39,30 @@ const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const problem = (message: string): Parsed<never> => ({ ok: false, problem: message });
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const bool: Parser<boolean> = { type: 'boolean', parse: (v) => (typeof v === 'boolean' ? ok(v) : problem('must be true or false')) };
+const bool: Parser<boolean> = { type: 'boolean', schema: { type: 'boolean' }, parse: (v) => (typeof v === 'boolean' ? ok(v) : problem('must be true or false')) };
 
 const intIn = (lo: number, hi: number): Parser<number> => ({
   type: `integer, ${lo}–${hi}`,
+  schema: { type: 'integer', minimum: lo, maximum: hi },
   parse: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi ? ok(v) : problem(`must be an integer from ${lo} to ${hi}`)),
 });
 
 function oneOf<const V extends string>(...vals: V[]): Parser<V> {
   const allowed: readonly string[] = vals;
   const is = (v: unknown): v is V => typeof v === 'string' && allowed.includes(v);
-  return { type: `one of ${vals.map((x) => `\`${x}\``).join(', ')}`, parse: (v) => (is(v) ? ok(v) : problem(`must be one of: ${vals.join(', ')}`)) };
+  return { type: `one of ${vals.map((x) => `\`${x}\``).join(', ')}`, schema: { type: 'string', enum: vals }, parse: (v) => (is(v) ? ok(v) : problem(`must be one of: ${vals.join(', ')}`)) };
 }
 
-const matching = (type: string, re: RegExp, message: string, extra: (s: string) => boolean = () => true): Parser<string> => ({
+/** A string matching `re` (and not one of `except`). */
+const matching = (type: string, re: RegExp, message: string, except: readonly string[] = []): Parser<string> => ({
   type,
-  parse: (v) => (typeof v === 'string' && re.test(v) && extra(v) ? ok(v) : problem(message)),
+  schema: { type: 'string', pattern: re.source, ...(except.length ? { not: { enum: except } } : {}) },
+  parse: (v) => (typeof v === 'string' && re.test(v) && !except.includes(v) ? ok(v) : problem(message)),
 });
 
 const columnList: Parser<string[]> = {
   type: 'non-empty list of field names',
+  schema: { type: 'array', minItems: 1, items: { type: 'string' } },
   parse: (v) => {
     if (!Array.isArray(v) || v.length === 0) return problem('must be a non-empty list of field names');
     const names: string[] = [];
@@ -69,6 +81,10 @@ export interface ClusteringColumn {
 
 const clusteringKey: Parser<ClusteringColumn[]> = {
   type: 'list of `{column, order: ASC|DESC}`',
+  schema: {
+    type: 'array',
+    items: { type: 'object', properties: { column: { type: 'string' }, order: { enum: ['ASC', 'DESC'] } }, required: ['column'], additionalProperties: false },
+  },
   parse: (v) => {
     const bad = problem('must be a list of {column: <field>, order: ASC|DESC}');
     if (!Array.isArray(v)) return bad;
@@ -87,6 +103,15 @@ export type Replication = Record<string, string | number>;
 
 const replication: Parser<Replication> = {
   type: 'map: `class` and a replication factor per data center',
+  schema: {
+    type: 'object',
+    properties: { class: { enum: ['NetworkTopologyStrategy', 'SimpleStrategy'] } },
+    required: ['class'],
+    propertyNames: { pattern: '^[A-Za-z0-9_-]+$' },
+    additionalProperties: { type: 'integer', minimum: 1, maximum: 9 },
+    if: { properties: { class: { const: 'SimpleStrategy' } } },
+    then: { required: ['replication_factor'] },
+  },
   parse: (v) => {
     if (!isObj(v)) return problem('must be a map such as {class: NetworkTopologyStrategy, dc1: 3}');
     if (v.class !== 'NetworkTopologyStrategy' && v.class !== 'SimpleStrategy') return problem('class must be NetworkTopologyStrategy or SimpleStrategy');
@@ -107,11 +132,101 @@ const replication: Parser<Replication> = {
 
 const scalar: Parser<string | number | boolean> = {
   type: 'string, number or boolean',
+  schema: { type: ['string', 'number', 'boolean'] },
   parse: (v) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? ok(v) : problem('must be a string, number or boolean')),
 };
 
+/** A CHECK kept whole: an optional constraint name and one SQL expression (see sqlExpressionProblem). */
+export interface CheckConstraint {
+  name?: string;
+  expression: string;
+}
+
+const checkList: Parser<CheckConstraint[]> = {
+  type: 'non-empty list of `{name, expression}`',
+  schema: {
+    type: 'array',
+    minItems: 1,
+    items: { type: 'object', required: ['expression'], additionalProperties: false, properties: { name: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_$]{0,62}$' }, expression: { type: 'string' } } },
+  },
+  parse: (v) => {
+    if (!Array.isArray(v) || v.length === 0) return problem('must be a non-empty list of {name, expression}');
+    const out: CheckConstraint[] = [];
+    for (const c of v) {
+      if (!isObj(c) || typeof c.expression !== 'string' || Object.keys(c).some((k) => k !== 'name' && k !== 'expression')) return problem('must be a list of {name, expression}');
+      if (c.name !== undefined && (typeof c.name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(c.name))) return problem(`name ${JSON.stringify(c.name)} must be an identifier of at most 63 characters`);
+      const why = sqlExpressionProblem(c.expression);
+      if (why) return problem(`expression ${JSON.stringify(c.expression)} ${why}`);
+      out.push(typeof c.name === 'string' ? { name: c.name, expression: c.expression } : { expression: c.expression });
+    }
+    return ok(out);
+  },
+};
+
+const optionMap: Parser<Record<string, string | number | boolean>> = {
+  type: 'map of option names to strings, numbers or booleans',
+  schema: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+  parse: (v) => {
+    const bad = problem('must be a map of option names to strings, numbers or booleans');
+    if (!isObj(v)) return bad;
+    const out: Record<string, string | number | boolean> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (typeof x !== 'string' && typeof x !== 'number' && typeof x !== 'boolean') return bad;
+      out[k] = x;
+    }
+    return ok(out);
+  },
+};
+
+const reason: Parser<string> = {
+  type: 'text, at most 200 characters',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+  parse: (v) => (typeof v === 'string' && v.trim() !== '' && v.length <= 200 ? ok(v) : problem('must be a short text saying why (at most 200 characters)')),
+};
+
+/**
+ * Why a CHECK expression cannot be placed inside `CHECK (…)` as it is: it must be one expression, so no
+ * statement separator, no comment, no dollar quoting, quotes closed, and parentheses that never close what
+ * they did not open.
+ */
+export function sqlExpressionProblem(e: string): string | undefined {
+  if (e.trim() === '') return 'is empty';
+  if (e.length > 4000) return 'is longer than 4000 characters';
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    const ch = e[i]!;
+    if (ch === "'" || ch === '"' || ch === '`') {
+      const escapes = ch === "'" && /[eE]/.test(e[i - 1] ?? '');
+      let j = i + 1;
+      for (; j < e.length; j++) {
+        if (escapes && e[j] === '\\') {
+          j++;
+          continue;
+        }
+        if (e[j] === ch) {
+          if (e[j + 1] === ch) {
+            j++;
+            continue;
+          }
+          break;
+        }
+      }
+      if (j >= e.length) return 'has an unclosed quote';
+      i = j;
+      continue;
+    }
+    if (ch === ';') return 'contains ";"';
+    if (ch === '$') return 'contains "$" (dollar quoting is not allowed here)';
+    if (ch === '\\') return 'contains a backslash outside a string';
+    if ((ch === '-' && e[i + 1] === '-') || (ch === '/' && e[i + 1] === '*') || ch === '#') return 'contains a comment';
+    if (ch === '(') depth++;
+    if (ch === ')' && --depth < 0) return 'closes a parenthesis it did not open';
+  }
+  return depth === 0 ? undefined : 'leaves a parenthesis open';
+}
+
 function ext<T>(name: `contractgen.${string}`, scope: ExtScope, parser: Parser<T>, doc: string, example: string): ExtDef<T> {
-  return { name, scope, type: parser.type, parse: parser.parse, doc, example };
+  return { name, scope, type: parser.type, schema: parser.schema, parse: parser.parse, doc, example };
 }
 
 /** Every contractgen extension, by the name code reads it with. */
@@ -140,7 +255,7 @@ export const EXT = {
   kafkaTopic: ext(
     'contractgen.kafka.topic',
     'schema',
-    matching('Kafka topic name', /^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)', (s) => s !== '.' && s !== '..'),
+    matching('Kafka topic name', /^[A-Za-z0-9._-]{1,249}$/, 'must be a legal Kafka topic name ([A-Za-z0-9._-], 1–249 characters)', ['.', '..']),
     "Override of the CDC topic name (default: Debezium's `<topic.prefix>.<schema|database|keyspace>.<table>`).",
     'cdc.app.public.users',
   ),
@@ -160,6 +275,27 @@ export const EXT = {
   decimalScale: ext('contractgen.decimal.scale', 'property', intIn(0, 38), 'Decimal scale (digits after the point, 0–precision).', '2'),
   default: ext('contractgen.default', 'property', scalar, 'Column default value in the source database.', 'BRL'),
   cdcExclude: ext('contractgen.cdc.exclude', 'property', bool, 'Leave this column out of CDC events (Debezium column.exclude.list).', 'true'),
+  piiSuggested: ext(
+    'contractgen.pii.suggested',
+    'property',
+    reason,
+    'Written by `contractgen import`: why the field may hold personal data. A suggestion, never an assertion: lint warns (PII_SUGGESTED) until it is confirmed with `contractgen.pii: true` or removed.',
+    'column name "email" suggests an e-mail address',
+  ),
+  check: ext(
+    'contractgen.check',
+    'schema',
+    checkList,
+    "CHECK constraints kept whole, in the SQL of the dataset's source (written by `contractgen import` for a CHECK that is not a value set, range, length, pattern or format). The postgres and mysql targets emit them as they are.",
+    '[{name: rides_completed_after_requested, expression: "completed_at >= requested_at"}]',
+  ),
+  sourceOptions: ext(
+    'contractgen.source.options',
+    'schema',
+    optionMap,
+    'Written by `contractgen import`: options of the source table that no target models (PostgreSQL replicaIdentity and partitionBy, Cassandra default_time_to_live and cdc …), for people and for `contractgen drift`.',
+    '{replicaIdentity: full, partitionBy: "RANGE (created_at)"}',
+  ),
 } as const;
 
 /** The declarations in order, for lookups by name and the reference page. */

@@ -219,6 +219,8 @@ export interface Dataset {
   cassandraTtlSeconds?: number;
   relationships: Relationship[];
   quality: QualityRule[];
+  /** CHECK constraints kept whole in the source's SQL (contractgen.check), emitted by the DDL target of that source */
+  checks?: Array<{ name?: string; expression: string }>;
   sla: Sla;
   cdc: { enabled: boolean };
   kafka: { topic?: string; partitions?: number; replicas?: number; cleanupPolicy?: 'compact' | 'delete'; maxMessageBytes?: number; compatibility?: string };

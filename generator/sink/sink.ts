@@ -138,82 +138,188 @@ export interface WriteHooks {
   beforeCommit?: (rel: string) => void;
 }
 
-export function writeSink(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks = {}): Plan {
+/**
+ * An all-or-nothing write that is fed in batches (one target's files at a time) and keeps none of them: each
+ * batch's changed files go straight to the staging folder inside the output directory, so at a few thousand
+ * contracts the whole output is never in memory at once. Nothing visible changes until `commit`, which renames
+ * every staged file into place (and the stale files out) with an undo log; `abort`, or a failure anywhere,
+ * leaves the directory as it was. The output directory is locked from `openWrite` to `commit` or `abort`.
+ */
+export interface StagedWrite {
+  /** Stages one batch: the files whose contents differ from the disk, and the stale files of its manifests. */
+  add(files: ReadonlyMap<string, string>): void;
+  /** Counts files known to be unchanged without reading them (the pipeline checked their hashes). */
+  keep(paths: Iterable<string>): void;
+  /**
+   * A file that is not a generated file (no manifest lists it: the hashes file), written with the rest when its
+   * contents differ, and not counted in the plan.
+   */
+  put(rel: string, content: string): void;
+  /** Renames everything staged into place; returns what was written, removed and left alone. */
+  commit(): Plan;
+  /** Drops what was staged; the directory is as it was (an output directory it created is removed again). */
+  abort(): void;
+}
+
+export function openWrite(root: string, hooks: WriteHooks = {}): StagedWrite {
   const existing = lstatOrUndefined(root);
   if (existing && !existing.isDirectory() && !existing.isSymbolicLink()) throw new SinkError(`${root} is not a directory`);
+  let created: string | undefined;
   try {
-    makeDirs(root);
+    created = makeDirs(root);
   } catch (e) {
     throw new SinkError(`cannot create the output directory ${root}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const release = acquireLock(root);
+  const staging = join(root, STAGING);
+  let stagingReady = false;
+  /** staged files: where each goes, in staging order */
+  const staged: Array<{ rel: string; counted: boolean }> = [];
+  const write: string[] = [];
+  const remove: string[] = [];
+  const unchanged: string[] = [];
+  const seen = new Set<string>();
+  let open = true;
+
+  const stage = (rel: string, content: string, counted: boolean) => {
+    if (!stagingReady) {
+      rmSync(staging, { recursive: true, force: true });
+      mkdirSync(join(staging, 'new'), { recursive: true });
+      mkdirSync(join(staging, 'old'), { recursive: true });
+      stagingReady = true;
+    }
+    hooks.beforeStage?.(rel);
+    writeFileSync(join(staging, 'new', String(staged.length)), content, { flag: 'wx' });
+    staged.push({ rel, counted });
+    if (counted) write.push(rel);
+  };
+  const differs = (rel: string, content: string) => {
+    const st = lstatOrUndefined(safeJoin(root, rel));
+    return !(st?.isFile() && readFileSync(safeJoin(root, rel), 'utf8') === content);
+  };
+  const close = (undoCreate: boolean) => {
+    open = false;
+    try {
+      rmSync(staging, { recursive: true, force: true });
+    } finally {
+      release();
+      if (undoCreate && created) removeCreated(root, created);
+    }
+  };
+  const unique = (rel: string) => {
+    if (!open) throw new Error('internal error: the write is already closed');
+    if (seen.has(rel)) throw new Error(`internal error: ${rel} was staged twice`);
+    seen.add(rel);
+  };
+
+  return {
+    add(files) {
+      for (const [rel, content] of files) {
+        unique(rel);
+        if (differs(rel, content)) stage(rel, content, true);
+        else unchanged.push(rel);
+      }
+      remove.push(...staleFiles(root, files));
+    },
+    keep(paths) {
+      for (const rel of paths) {
+        unique(rel);
+        unchanged.push(rel);
+      }
+    },
+    put(rel, content) {
+      unique(rel);
+      if (differs(rel, content)) stage(rel, content, false);
+    },
+    commit() {
+      if (!open) throw new Error('internal error: the write is already closed');
+      const result: Plan = { write: write.sort(cmp), remove: [...new Set(remove)].sort(cmp), unchanged };
+      try {
+        if (staged.length > 0 || result.remove.length > 0) commitStaged(root, staging, staged, result.remove, hooks);
+      } catch (e) {
+        close(true);
+        throw e;
+      }
+      close(false);
+      return result;
+    },
+    abort() {
+      if (open) close(true);
+    },
+  };
+}
+
+/** Renames the staged files into place in path order, then the stale files out; on a failure, undoes it all. */
+function commitStaged(root: string, staging: string, staged: ReadonlyArray<{ rel: string }>, remove: readonly string[], hooks: WriteHooks): void {
+  const order = staged.map((s, i) => ({ rel: s.rel, i })).sort((a, b) => cmp(a.rel, b.rel));
+  const undo: Array<() => void> = [];
+  mkdirSync(join(staging, 'old'), { recursive: true });
   try {
-    return writeLocked(root, files, hooks);
-  } finally {
-    release();
+    for (const { rel, i } of order) {
+      hooks.beforeCommit?.(rel);
+      const abs = safeJoin(root, rel);
+      mkdirSync(dirname(abs), { recursive: true });
+      const backup = join(staging, 'old', `w${i}`);
+      if (lstatOrUndefined(abs)) {
+        renameSync(abs, backup);
+        undo.push(() => renameSync(backup, abs));
+      } else undo.push(() => unlinkSync(abs));
+      renameSync(join(staging, 'new', String(i)), abs);
+    }
+    remove.forEach((rel, i) => {
+      hooks.beforeCommit?.(rel);
+      const abs = safeJoin(root, rel);
+      const backup = join(staging, 'old', `r${i}`);
+      renameSync(abs, backup);
+      undo.push(() => renameSync(backup, abs));
+    });
+  } catch (e) {
+    for (const u of undo.reverse()) {
+      try {
+        u();
+      } catch {
+        /* keep undoing the rest */
+      }
+    }
+    throw e;
   }
+  for (const rel of remove) pruneEmptyDirs(root, rel);
+}
+
+/** The whole map at once: stage, then commit (or leave the directory as it was). */
+export function writeSink(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks = {}): Plan {
+  const w = openWrite(root, hooks);
+  try {
+    w.add(files);
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  return w.commit();
 }
 
 /**
  * mkdir -p, one level at a time: Node's recursive mkdirSync never returns under a directory that refuses new
- * entries with ENOENT (`--out /proc/x`), this fails on it.
+ * entries with ENOENT (`--out /proc/x`), this fails on it. Returns the outermost directory it created, if any.
  */
-function makeDirs(dir: string): void {
-  if (lstatOrUndefined(dir)) return;
+function makeDirs(dir: string): string | undefined {
+  if (lstatOrUndefined(dir)) return undefined;
   const parent = dirname(dir);
-  if (parent !== dir) makeDirs(parent);
+  const above = parent !== dir ? makeDirs(parent) : undefined;
   mkdirSync(dir);
+  return above ?? dir;
 }
 
-function writeLocked(root: string, files: ReadonlyMap<string, string>, hooks: WriteHooks): Plan {
-  const p = plan(root, files);
-  if (p.write.length === 0 && p.remove.length === 0) return p;
-  const staging = join(root, STAGING);
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, 'new'), { recursive: true });
-  mkdirSync(join(staging, 'old'), { recursive: true });
-  try {
-    // 1. stage: nothing visible has changed if this fails
-    p.write.forEach((rel, i) => {
-      hooks.beforeStage?.(rel);
-      writeFileSync(join(staging, 'new', String(i)), files.get(rel)!, { flag: 'wx' });
-    });
-    // 2. commit, with an undo log
-    const undo: Array<() => void> = [];
+/** Removes the directories makeDirs created for a write that did not happen, if they are still empty. */
+function removeCreated(root: string, outermost: string): void {
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
     try {
-      p.write.forEach((rel, i) => {
-        hooks.beforeCommit?.(rel);
-        const abs = safeJoin(root, rel);
-        mkdirSync(dirname(abs), { recursive: true });
-        const backup = join(staging, 'old', `w${i}`);
-        if (lstatOrUndefined(abs)) {
-          renameSync(abs, backup);
-          undo.push(() => renameSync(backup, abs));
-        } else undo.push(() => unlinkSync(abs));
-        renameSync(join(staging, 'new', String(i)), abs);
-      });
-      p.remove.forEach((rel, i) => {
-        hooks.beforeCommit?.(rel);
-        const abs = safeJoin(root, rel);
-        const backup = join(staging, 'old', `r${i}`);
-        renameSync(abs, backup);
-        undo.push(() => renameSync(backup, abs));
-      });
-    } catch (e) {
-      for (const u of undo.reverse()) {
-        try {
-          u();
-        } catch {
-          /* keep undoing the rest */
-        }
-      }
-      throw e;
+      rmdirSync(dir);
+    } catch {
+      return;
     }
-    for (const rel of p.remove) pruneEmptyDirs(root, rel);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+    if (dir === resolve(outermost) || dirname(dir) === dir) return;
   }
-  return p;
 }
 
 function pruneEmptyDirs(root: string, rel: string) {

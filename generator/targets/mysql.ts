@@ -47,6 +47,13 @@ export const mysqlTarget: Target = {
         for (const c of nested.checks) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
         jsonSchemas ||= nested.checks.length > 0;
       }
+      // table CHECKs (from an import); one that an imported table of contractgen's already had under the name of a
+      // CHECK the contract makes again (a nested constraint read back raw) is that CHECK: it appears once
+      const made = new Set(lines.map((l) => /^CONSTRAINT (\S+) /.exec(l)?.[1]).filter((n): n is string => n !== undefined));
+      (ds.checks ?? []).forEach((c, i) => {
+        const name = d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent));
+        if (!made.has(name)) lines.push(`CONSTRAINT ${name} CHECK (${c.expression})`);
+      });
       const tc = tableComment(ds);
       const content = ctx.template('mysql/table.sql')({
         ...datasetHeader(ds),

@@ -3,7 +3,7 @@ import { sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
 import { pgDialect } from './lang/dialects.js';
 import { columnComment, datasetHeader, inline, tableComment } from './lang/comments.js';
-import { nestedSql, pgHelperSql, type PgHelper } from './lang/sql-nested.js';
+import { nestedSql, PG_HELPERS, pgHelperSql, type PgHelper } from './lang/sql-nested.js';
 import { constraintName, fieldChecks, sqlDefault } from './lang/sql.js';
 import { bySource, type Target } from './target.js';
 
@@ -41,6 +41,15 @@ export const postgresTarget: Target = {
         for (const c of nested.checks) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
         for (const h of nested.helpers) helpers.add(h);
       }
+      // table CHECKs (from an import); one that an imported table of contractgen's already had under the name of a
+      // CHECK the contract makes again (a nested constraint read back raw) is that CHECK: it appears once
+      const made = new Set(lines.map((l) => /^CONSTRAINT (\S+) /.exec(l)?.[1]).filter((n): n is string => n !== undefined));
+      (ds.checks ?? []).forEach((c, i) => {
+        const name = d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent));
+        if (!made.has(name)) lines.push(`CONSTRAINT ${name} CHECK (${c.expression})`);
+      });
+      // a table CHECK that calls one of contractgen's helper functions (an imported table contractgen made) gets it too
+      for (const c of ds.checks ?? []) for (const h of Object.keys(PG_HELPERS) as PgHelper[]) if (new RegExp(`\\b${h}\\s*\\(`).test(c.expression)) helpers.add(h);
       // Foreign keys only inside one database (relationships across systems are checked by the quality suites),
       // and in foreign-keys.sql, applied after every table exists: contracts may reference each other in a cycle.
       for (const rel of ds.relationships) {

@@ -8,6 +8,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
 import type { LoadedYaml, PathSeg } from '../load/yaml.js';
+import { loadCompiled } from './compiled.js';
 import { ODCS_32_OBJECT_KEYS, ODCS_32_PROPERTY_KEYS, odcs32Schema, odcsSchema } from './schemas/odcs.js';
 import { dcsSchema } from './schemas/dcs.js';
 import { configSchema } from './schemas/config.js';
@@ -22,17 +23,14 @@ export const AJV_OPTIONS = { allErrors: true, strict: false, validateFormats: tr
 
 /**
  * The validator for a schema kind: the standalone code compiled at build time (dist/validate/compiled, see
- * generator/build/postbuild.ts) when it exists, else compiled now. Ajv draft 2019-09 for ODCS (it
+ * generator/build/postbuild.ts, loaded by compiled.ts) when it exists, else compiled now. Ajv draft 2019-09 for ODCS (it
  * relies on unevaluatedProperties), draft-07 for the others.
  */
 export function validator(kind: SchemaKind, mode: 'auto' | 'runtime' = 'auto'): ValidateFunction {
   let v = mode === 'auto' ? cache.get(kind) : undefined;
   if (!v && mode === 'auto') {
-    try {
-      v = require(`./compiled/${kind}.cjs`) as ValidateFunction;
-    } catch {
-      v = undefined; // running from source: no build output
-    }
+    // the build's standalone code, with V8's code cache (compiled.ts); none when running from source
+    v = loadCompiled(kind)?.exports as ValidateFunction | undefined;
   }
   if (!v) {
     const addFormats = require('ajv-formats') as (a: unknown) => void;

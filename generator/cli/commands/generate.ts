@@ -1,7 +1,7 @@
 /** `contractgen generate` (and `npx generate`): every artifact, written all or nothing, checked, or printed. */
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cmp, hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { hasErrors, summary, UsageError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { displayPath } from '../../load/files.js';
 import { defineCommand } from '../command.js';
 import { analyzeFromFlags, configFlag, contractsFlag, formatFlag, report, targetFlag, targetIds, verboseFlag } from '../common.js';
@@ -13,7 +13,9 @@ export const generate = defineCommand({
 directory: nothing if any contract has an error; staged, then renamed into place, a failure rolling back what was
 done. Unchanged files are not touched; files an earlier run generated that are no longer produced are removed.
 --check writes nothing: it reports missing, changed and stale files with a unified diff on stdout and exits 1 on
-drift. --print writes the files to stdout instead.`,
+drift. --print writes the files to stdout instead. A target whose inputs (contracts, config, templates, the
+generator) and files are unchanged since it wrote them, by the hashes in <out>/.contractgen-hashes.json, is not
+run again; --full runs every target.`,
   flags: {
     contracts: contractsFlag,
     config: configFlag,
@@ -21,6 +23,7 @@ drift. --print writes the files to stdout instead.`,
     target: targetFlag,
     check: { type: 'boolean', help: 'compare with the output directory instead of writing; exit 1 on drift' },
     print: { type: 'boolean', help: 'print every file to stdout instead of writing' },
+    full: { type: 'boolean', help: 'run every target and compare every file, even where the hashes file says nothing changed' },
     format: formatFlag,
     verbose: verboseFlag,
   },
@@ -55,14 +58,14 @@ drift. --print writes the files to stdout instead.`,
       if (flags.format === 'text') io.stderr(`contractgen: ${summary(diags)}; nothing was written\n`);
       return true;
     };
+    const run = { outDir, cwd: io.cwd, configPath: flags.config, full: flags.full };
     if (flags.check) {
-      // target by target, in path order: each target's files are compared and let go (see generateEach)
-      const found = drift.noDrift();
-      const ordered = [...pipeline.selectTargets(targets)].sort((x, y) => cmp(x.id, y.id));
-      const gd = await pipeline.generateEach(a, ordered, async (files) => drift.addDrift(found, await sink.checkSink(outDir, files)));
-      if (failed(gd)) return 1;
-      const shown = drift.renderDrift(found, shownOut);
-      if (drift.isClean(found)) {
+      // target by target, in path order: each target's files are compared and let go; a target whose recorded
+      // hashes still hold is not run (pipeline.checkOutput)
+      const c = await pipeline.checkOutput(a, pipeline.selectTargets(targets), run);
+      if (failed(c.diagnostics)) return 1;
+      const shown = drift.renderDrift(c.report, shownOut);
+      if (drift.isClean(c.report)) {
         if (flags.format === 'text') io.stderr(shown.stderr);
         return 0;
       }
@@ -70,13 +73,15 @@ drift. --print writes the files to stdout instead.`,
       io.stderr(shown.stderr);
       return 1;
     }
-    const g = await pipeline.generateFiles(a, pipeline.selectTargets(targets));
-    if (failed(g.diagnostics)) return 1;
     if (flags.print) {
+      const g = await pipeline.generateFiles(a, pipeline.selectTargets(targets));
+      if (failed(g.diagnostics)) return 1;
       sink.printSink(g.files, io.stdout);
       return 0;
     }
-    const p = sink.writeSink(outDir, g.files);
+    const w = await pipeline.writeOutput(a, pipeline.selectTargets(targets), run);
+    if (failed(w.diagnostics) || !w.plan) return 1;
+    const p = w.plan;
     if (flags.format === 'text') io.stderr(`contractgen: ${shownOut}/: ${p.write.length} written, ${p.unchanged.length} unchanged, ${p.remove.length} removed\n`);
     return 0;
   },

@@ -97,6 +97,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
       partitionedBy,
       relationships: buildRelationships(ctx, s, path, fields),
       quality,
+      ...checksOf(ext),
       sla,
       cdc: { enabled: source !== undefined && ext.get(EXT.cdcEnabled) !== false },
       kafka: kafkaSettings(ext),
@@ -136,6 +137,12 @@ function ownerOf(team: unknown): Dataset['owner'] {
     arr(team.members).forEach(add);
   } else if (Array.isArray(team)) team.forEach(add);
   return owner;
+}
+
+/** CHECK constraints kept whole (contractgen.check), in the SQL of the dataset's source. */
+function checksOf(ext: Extensions): Pick<Dataset, 'checks'> {
+  const checks = ext.get(EXT.check);
+  return checks ? { checks: checks.map((c) => ({ ...(c.name !== undefined ? { name: c.name } : {}), expression: c.expression })) } : {};
 }
 
 /** The per-dataset Kafka and Schema Registry overrides. */

@@ -22,11 +22,14 @@ const INTEGER_PHYSICAL: Array<[RegExp, 'int16' | 'int32' | 'int64']> = [
 ];
 const VARCHAR_PHYSICAL = /^\s*(?:varchar|character varying|nvarchar|string)\s*\(\s*(\d+)\s*\)\s*$/i;
 
+/** Binary spellings: PostgreSQL's bytea, MySQL's blobs and binary(n)/varbinary(n), Avro and Spark names. */
+const BYTES_PHYSICAL = /^(bytea|(tiny|medium|long)?blob|bytes|(var)?binary(\s*\(\s*\d+\s*\))?)$/i;
+
 /** physicalType spellings we understand, for contracts that give no logicalType. */
 const PHYSICAL_HINTS: Array<[RegExp, ScalarKind]> = [
   [/^uuid$/i, 'uuid'],
   [/^(jsonb?|variant)$/i, 'json'],
-  [/^(bytea|blob|binary|bytes|varbinary)$/i, 'bytes'],
+  [BYTES_PHYSICAL, 'bytes'],
   [/^(smallint|int2|tinyint)$/i, 'int16'],
   [/^(int|int4|integer)$/i, 'int32'],
   [/^(bigint|int8|long)$/i, 'int64'],
@@ -130,7 +133,7 @@ export function resolveType(ctx: BuildContext, p: Obj, path: readonly PathSeg[],
     case 'string': {
       if (opts.format === 'uuid' || (physical && /^uuid$/i.test(physical))) return { kind: 'uuid' };
       if (physical && /^jsonb?$/i.test(physical)) return { kind: 'json' };
-      if (physical && /^(bytea|blob|binary|bytes|varbinary)$/i.test(physical)) return { kind: 'bytes' };
+      if (physical && BYTES_PHYSICAL.test(physical)) return { kind: 'bytes' };
       // The column length: a varchar(n) physicalType, else the contract's maxLength.
       const vm = physical ? VARCHAR_PHYSICAL.exec(physical) : null;
       const len = vm ? Number(vm[1]) : typeof opts.maxLength === 'number' && opts.maxLength > 0 ? opts.maxLength : undefined;

@@ -101,8 +101,11 @@ function jsonFilter(c: NestedCheck): string | undefined {
       return `${str} && !(@ like_regex ${jpString(lengthRegex(t.minLength, t.maxLength))} flag "s")`;
     case 'pattern':
       return `${str} && !(@ like_regex ${jpString(t.regex)})`;
-    case 'enum':
-      return `@ != null && !(${t.values.map((v) => `@ == ${t.numeric ? String(Number(v)) : jpString(v)}`).join(' || ')})`;
+    case 'enum': {
+      // jsonb holds no NUL character (nor does jsonpath take \u0000): a value with one never matches, so it is left out
+      const values = t.values.filter((v) => t.numeric || !v.includes('\u0000'));
+      return values.length ? `@ != null && !(${values.map((v) => `@ == ${t.numeric ? String(Number(v)) : jpString(v)}`).join(' || ')})` : '@ != null';
+    }
     case 'items':
       return undefined; // sizes are read with .size() / a helper (below)
     case 'unique':
