@@ -3,7 +3,7 @@
  * declaration; unknown flags, missing values and unexpected arguments are refused with exit 2 and a message that
  * names them; the declaration's parser gives each flag its declared type; no user input makes an exit 3.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +97,19 @@ describe('arguments a command does not declare are refused (exit 2, the argument
     const none = await cli(['convert'], ROOT);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('convert: needs exactly 1 FILE: the contract to convert');
+  });
+
+  it('convert and import refuse a FIFO (exit 2) instead of blocking on its read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-fifo-'));
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    execFileSync('mkfifo', [join(dir, 'pipe.sql')]);
+    // a child with a deadline: a blocked read would hang this worker, not fail a test
+    const run = (args: string[]) => spawnSync(process.execPath, [join(ROOT, 'dist', 'cli', 'contractgen.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 20_000, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    const c = run(['convert', 'pipe.yaml']);
+    expect([c.status, c.signal, c.stderr]).toEqual([2, null, 'contractgen: not a file: pipe.yaml\n']);
+    const i = run(['import', 'pipe.sql']);
+    expect([i.status, i.signal]).toEqual([2, null]);
+    expect(i.stderr).toContain('IMPORT_SOURCE not a file or directory: pipe.sql');
   });
 
   it('a string flag without its value, a boolean with one, a single flag given twice, a bad choice', async () => {
@@ -206,7 +219,7 @@ describe('user input never makes an internal error (exit 3)', () => {
       [['generate', '--config', 'a-dir'], 'cannot read config file a-dir'],
       [['lint', '--config', 'missing.yaml'], 'config file not found: missing.yaml'],
       [['lint', 'no/such/dir'], 'no such file or directory: no/such/dir'],
-      [['convert', 'a-dir'], 'cannot read a-dir'],
+      [['convert', 'a-dir'], 'not a file: a-dir'],
       [['breaking', '--against', 'HEAD', '--contracts', outside], 'outside the git repository'],
       [['changelog', '--against', 'a-dir', '--out', 'no/such/dir/CHANGES.md'], '--out no/such/dir/CHANGES.md: cannot write it: ENOENT'],
       [['test', '--data', 'a-file'], '--data a-file: not a directory'],

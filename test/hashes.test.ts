@@ -4,7 +4,6 @@
  * it, only while nothing it reads has changed. Every input is changed here once, and the targets that read it must
  * run again: a contract, the config, a template, a static file, the generator's code, a dependency's version.
  */
-import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { checkOutput, selectTargets, writeOutput, type OutputOptions } from '../
 import { HASHES_FILE, readHashes } from '../generator/sink/hashes.js';
 import { TARGETS } from '../generator/targets/registry.js';
 import { cli } from './helpers/cli.js';
+import { recordModules, targetsIn } from './helpers/modules.js';
 import { ROOT } from './helpers/reference.js';
 
 const ALL = TARGETS.map((t) => t.id).sort();
@@ -211,17 +211,8 @@ describe('the generator is an input (built bin)', () => {
    * loads are seen (the bundled CLI, what users run, is one file; it is checked on its own below).
    */
   function run(pkg: string, cwd: string, args: string[], start: 'modules' | 'bundle' = 'modules'): { code: number; stderr: string; targets: string[] } {
-    const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
-    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(pkg, 'dist/cli/contractgen.js'), ...args], {
-      cwd,
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', RECORD_MODULES_TO: out, ...(start === 'modules' ? { CONTRACTGEN_NO_BUNDLE: '1' } : {}) },
-    });
-    const targets = readFileSync(out, 'utf8')
-      .split('\n')
-      .map((m) => /\/dist\/targets\/([a-z-]+)\.js$/.exec(m)?.[1])
-      .filter((t): t is string => t !== undefined && t !== 'registry' && t !== 'target' && t !== 'capabilities');
-    return { code: r.status ?? -1, stderr: r.stderr, targets: targets.sort() };
+    const r = recordModules(args, { cwd, start, pkg });
+    return { code: r.code, stderr: r.stderr, targets: targetsIn(r.modules) };
   }
 
   it('runs every target again when its code or a dependency version changes, and finds the drift a code change makes', () => {

@@ -7,7 +7,6 @@
  * schemas contractgen generates → import → generate again; for the repository contracts and the seeded
  * property-based contracts.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +27,7 @@ import { cli } from './helpers/cli.js';
 import { contract, SEED } from './helpers/contract-arbitrary.js';
 import { generateFrom } from './helpers/generate.js';
 import { analysisOf, errorsOf, generateAll, importedContracts, KNOWN_LOSSES } from './helpers/import.js';
+import { recordModules } from './helpers/modules.js';
 import { ROOT } from './helpers/reference.js';
 
 const RUNS = Number(process.env.IMPORT_RUNS ?? 24);
@@ -561,10 +561,9 @@ describe('docs/import.md', () => {
 
 describe('each command loads only the parser it needs', () => {
   function modulesLoadedBy(args: string[], cwd: string): string[] {
-    const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
-    const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(ROOT, 'dist/cli/contractgen.js'), ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out } });
-    expect(r.status, r.stderr).toBe(0);
-    return readFileSync(out, 'utf8').split('\n');
+    const r = recordModules(args, { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    return r.modules;
   }
   const has = (mods: string[], s: string) => mods.some((m) => m.includes(s));
 

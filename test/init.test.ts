@@ -13,7 +13,7 @@ import { CONFIG_DOCS, DEFAULT_CONFIG, mergeConfig } from '../generator/config/co
 import { configPaths, configYaml, projectName } from '../generator/import/init.js';
 import { cli } from './helpers/cli.js';
 
-const FILES = ['contractgen.config.yaml', 'contracts/customers.odcs.yaml', '.pre-commit-config.yaml', '.github/workflows/contracts.yml'];
+const FILES = ['contractgen.config.yaml', 'contracts/customers.odcs.yaml', 'contract.schema.json', '.pre-commit-config.yaml', '.github/workflows/contracts.yml'];
 
 describe('contractgen init', () => {
   it('scaffolds a repository where lint passes and generate writes, asking nothing off a terminal', async () => {
@@ -21,7 +21,7 @@ describe('contractgen init', () => {
     const r = await cli(['init', '--project', 'shop_platform', '--domain', 'retail'], dir);
     expect(r.code, r.stderr).toBe(0);
     for (const f of FILES) expect(existsSync(join(dir, f)), f).toBe(true);
-    expect(r.stderr).toContain('created contractgen.config.yaml, contracts/customers.odcs.yaml, .pre-commit-config.yaml, .github/workflows/contracts.yml');
+    expect(r.stderr).toContain('created contractgen.config.yaml, contracts/customers.odcs.yaml, contract.schema.json, .pre-commit-config.yaml, .github/workflows/contracts.yml');
     const lint = await cli(['lint'], dir);
     expect(lint.code, lint.stderr).toBe(0);
     expect(lint.stderr).toMatch(/1 contract file\(s\), 1 dataset\(s\): 0 errors, 0 warnings/);
@@ -29,6 +29,16 @@ describe('contractgen init', () => {
     expect(gen.code, gen.stderr).toBe(0);
     expect(existsSync(join(dir, 'generated/postgres/customers.sql'))).toBe(true);
     expect((await cli(['generate', '--check'], dir)).code).toBe(0);
+  });
+
+  it('points the example contract at the contract schema it writes, which is what `contractgen schema` prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cg-init-'));
+    expect((await cli(['init'], dir)).code).toBe(0);
+    const first = readFileSync(join(dir, 'contracts/customers.odcs.yaml'), 'utf8').split('\n')[0]!;
+    const m = /^# yaml-language-server: \$schema=(\S+)$/.exec(first);
+    expect(m, first).not.toBeNull();
+    const schemaPath = join(dir, 'contracts', m![1]!);
+    expect(readFileSync(schemaPath, 'utf8')).toBe((await cli(['schema'], dir)).stdout);
   });
 
   it('takes a directory, and names the project after it by default', async () => {

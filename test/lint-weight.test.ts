@@ -11,27 +11,18 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { recordModules, targetsIn } from './helpers/modules.js';
 import { ROOT } from './helpers/reference.js';
 
-/** The modules a run loads: from the modules (the default here), or from the bundle as users run it. */
+/** The modules a run loads (test/helpers/modules.ts); the run must succeed. */
 function modulesLoadedBy(args: string[], cwd = ROOT, start: 'modules' | 'bundle' = 'modules'): string[] {
-  const out = join(mkdtempSync(join(tmpdir(), 'cg-mods-')), 'modules.txt');
-  const r = spawnSync(process.execPath, ['--import', join(ROOT, 'test/helpers/record-modules.mjs'), join(ROOT, 'dist/cli/contractgen.js'), ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', RECORD_MODULES_TO: out, ...(start === 'modules' ? { CONTRACTGEN_NO_BUNDLE: '1' } : {}) },
-  });
-  expect(r.status, r.stderr).toBe(0);
-  return readFileSync(out, 'utf8').split('\n');
+  const r = recordModules(args, { cwd, start });
+  expect(r.code, r.stderr).toBe(0);
+  return r.modules;
 }
 
 const HEAVY = ['ts-morph', 'typescript', 'prettier', 'handlebars', 'dt-sql-parser', 'libpg-query', '/diff/', 'avsc', 'duckdb', '/targets/', '/emit/', '/sink/'];
 const loaded = (mods: readonly string[], what: string) => mods.filter((m) => m.includes(what));
-const targetsIn = (mods: readonly string[]) =>
-  mods
-    .map((m) => /\/dist\/targets\/([a-z-]+)\.js$/.exec(m)?.[1])
-    .filter((t): t is string => t !== undefined && t !== 'registry' && t !== 'target' && t !== 'capabilities')
-    .sort();
 
 /** A scratch project with the shipped contracts and config. */
 function project(): string {

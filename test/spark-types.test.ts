@@ -300,6 +300,27 @@ describe('the spark-submit line of each job', () => {
   });
 });
 
+describe('the packages each DAG submits the jobs with', () => {
+  it('are those of the Spark `spark.version` names, by the build facts (a 3.5 package fails to load on 4.0)', async () => {
+    const build = readFacts<{ build: { versions: Record<string, { scalaBinary: string; hadoop: string; sparkAvro: string }> } }>('build.json').build.versions;
+    const { analysis } = await generateFrom(['contracts'], ROOT, ['airflow']);
+    for (const [version, facts] of Object.entries(build)) {
+      const config = { ...analysis.config, spark: { version: version as '3.5' | '4.0' } };
+      const { files } = await generateFiles({ ...analysis, config }, selectTargets(['airflow']));
+      const dags = [...files].filter(([p]) => p.endsWith('_dag.py'));
+      expect(dags.length).toBe(2);
+      for (const [path, text] of dags) {
+        const lines = [...text.matchAll(/^ {8}packages="([^"]+)",$/gm)].map((m) => m[1]!.split(','));
+        expect(lines.length, path).toBe(2); // the job and the quality runner
+        for (const pkgs of lines) {
+          expect(pkgs, `${path} Spark ${version}`).toContain(`org.apache.hadoop:hadoop-aws:${facts.hadoop}`);
+          for (const p of pkgs.filter((x) => x.startsWith('org.apache.spark:spark-avro'))) expect(p.startsWith(`${facts.sparkAvro}:${version}.`), `${path}: ${p}`).toBe(true);
+        }
+      }
+    }
+  });
+});
+
 describe('property: the Spark jobs of random valid contracts type-check', () => {
   const runs = Math.min(RUNS, Number(process.env.SPARK_PROPERTY_RUNS ?? 60));
   it(`in Spark 3.5 and 4.0 with ANSI off and on (${runs} contracts)`, async () => {

@@ -10,6 +10,10 @@ import type { LoadedYaml } from '../load/yaml.js';
 export const DEBEZIUM_VERSIONS = ['3.0', '3.1', '3.2', '3.3', '3.4', '3.5', '3.6'] as const;
 export type DebeziumVersion = (typeof DEBEZIUM_VERSIONS)[number];
 
+/** Spark lines the jobs are written and type-checked for (test/facts/spark/). */
+export const SPARK_VERSIONS = ['3.5', '4.0'] as const;
+export type SparkVersion = (typeof SPARK_VERSIONS)[number];
+
 /** Great Expectations 1.x minor releases whose rules are known (test/facts/gx/): 1.2 to 1.7. */
 export const GX_MINORS = { min: 2, max: 7 } as const;
 
@@ -74,6 +78,8 @@ export interface PlatformConfig {
     trinoConnId: string;
     s3ConnId: string;
   };
+  /** the Spark the jobs run on: the DAGs submit them with the packages built for it (spark-avro's Scala, hadoop-aws's Hadoop) */
+  spark: { version: SparkVersion };
   postgres: { defaultSchema: string };
   /** the trusted layer: an unsized numeric (PostgreSQL `numeric`, `NUMBER`) has no variable-scale decimal there */
   lake: { unsizedDecimal: { precision: number; scale: number } };
@@ -118,6 +124,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' } },
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
+  spark: { version: '3.5' },
   postgres: { defaultSchema: 'public' },
   // Spark's own default for a decimal of unknown size (DecimalType.SYSTEM_DEFAULT)
   lake: { unsizedDecimal: { precision: 38, scale: 18 } },
@@ -205,6 +212,8 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'airflow.sparkConnId': 'The Airflow connection the Spark jobs are submitted through.',
   'airflow.trinoConnId': 'The Airflow connection of the Trino refresh.',
   'airflow.s3ConnId': 'The Airflow connection of the sensor that waits for raw data.',
+  spark: 'The Spark cluster the jobs run on.',
+  'spark.version': "`3.5` or `4.0`: the DAGs submit the jobs with `--packages` built for it (spark-avro for its Scala and Spark release, hadoop-aws at its Hadoop); each job's header names both.",
   postgres: 'PostgreSQL sources.',
   'postgres.defaultSchema': 'The schema of a table whose server names none.',
   lake: 'The trusted layer (Parquet, Spark, Trino, Unity Catalog) where a source type has no equal there.',

@@ -4,6 +4,7 @@
  * PlatformConfig, the compiler enforces it), so the scaffolded file cannot drift from what contractgen reads.
  */
 import { Document, isMap, isScalar, type YAMLMap } from 'yaml';
+import { contractSchemaText } from '../validate/editor-schema.js';
 import { CONFIG_DOCS, DEFAULT_CONFIG, mergeConfig, type ConfigKey, type PlatformConfig } from '../config/config.js';
 
 /** Every key path of the config, for tests: `kafka.topicDefaults.partitions` … */
@@ -39,7 +40,9 @@ export interface InitOptions {
 
 /** The example contract: a PostgreSQL table captured by CDC, lint-clean, showing the common parts. */
 function exampleContract(o: InitOptions): string {
-  return `# An example data contract (ODCS v3.1.0). Copy it for each table, or let \`contractgen import\` write them.
+  return `# yaml-language-server: $schema=../${EDITOR_SCHEMA}
+# An example data contract (ODCS v3.1.0). Copy it for each table, or let \`contractgen import\` write them.
+# The first line gives editors the contract schema (\`contractgen schema\` rewrites it after an upgrade).
 apiVersion: v3.1.0
 kind: DataContract
 id: customers
@@ -155,11 +158,15 @@ jobs:
 `;
 }
 
+/** The contracts' JSON Schema for editors (yaml-language-server, VS Code), which the example contract's first line names. */
+export const EDITOR_SCHEMA = 'contract.schema.json';
+
 /** The files `init` writes, by path relative to the repository root, in the order they are written. */
 export function scaffold(o: InitOptions): Array<{ path: string; text: string }> {
   return [
     { path: 'contractgen.config.yaml', text: configYaml({ project: { name: o.project, domain: o.domain } }) },
     { path: 'contracts/customers.odcs.yaml', text: exampleContract(o) },
+    { path: EDITOR_SCHEMA, text: contractSchemaText() },
     { path: '.pre-commit-config.yaml', text: preCommit(o) },
     { path: '.github/workflows/contracts.yml', text: workflow(o) },
   ];

@@ -48,7 +48,9 @@ function jsonKind(text: string): 'avro' | 'jsonschema' | undefined {
 
 function filesOf(abs: string): string[] {
   const st = statSync(abs);
-  if (!st.isDirectory()) return [abs];
+  if (st.isFile()) return [abs];
+  // a FIFO or a device would block the read, or never end
+  if (!st.isDirectory()) throw new Error(`not a file or directory: ${abs}`);
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => cmp(a.name, b.name))) {
@@ -93,8 +95,9 @@ async function read(opts: SourceOptions): Promise<SourceDescription> {
   let files: string[];
   try {
     files = filesOf(abs);
-  } catch {
-    throw new SourceError(diag({ file: label, line: 1, col: 1 }, 'IMPORT_SOURCE', `no such file or directory: ${s}`));
+  } catch (e) {
+    const what = e instanceof Error && e.message.startsWith('not a file') ? 'not a file or directory' : 'no such file or directory';
+    throw new SourceError(diag({ file: label, line: 1, col: 1 }, 'IMPORT_SOURCE', `${what}: ${s}`));
   }
   if (files.length === 0) throw new SourceError(diag({ file: label, line: 1, col: 1 }, 'IMPORT_SOURCE', `${label} holds no .sql, .cql, .avsc or .json file`));
   const inputs = files.map((f) => {

@@ -21,6 +21,7 @@ import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/nami
 import { datasetHeader } from './lang/comments.js';
 import { pyString } from './lang/python.js';
 import { trustedExpiry } from './lang/retention.js';
+import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
 
 /** Cron for a frequency SLA (`15m`, `1h`, `1d` …); hourly when the contract gives none. */
@@ -93,7 +94,8 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
     rawKey: pyString(`${config.naming.rawPrefix}/${topic}/dt={{ ds }}/*`),
     sparkConnId: pyString(config.airflow.sparkConnId),
     sparkJob: pyString(`spark/${name}_job.py`),
-    packages: pyString(ds.source!.kind === 'cassandra' ? 'org.apache.hadoop:hadoop-aws:3.3.4' : 'org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4'),
+    packages: pyString(sparkPackages(config.spark.version, ds.source!.kind !== 'cassandra')),
+    qualityPackages: pyString(sparkPackages(config.spark.version, false)),
     sparkName: pyString(`contractgen-${name}`),
     suite: pyString(`quality/${name}.json`),
     trustedPath: pyString(trusted),

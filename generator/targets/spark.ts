@@ -18,6 +18,7 @@ import { sparkBroken } from '../quality/paths.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
 import { pyBlock, pyString, sparkString } from './lang/python.js';
+import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
@@ -157,15 +158,6 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
   return { flatten, current, check };
 }
 
-/**
- * The --packages of each supported Spark version: spark-avro built for the cluster's Scala binary version, and
- * hadoop-aws at the Hadoop version Spark is built with (3.5: Scala 2.12, Hadoop 3.3.4; 4.0: Scala 2.13, Hadoop 3.4.1).
- */
-const SPARK_PACKAGES = {
-  '3.5': { avro: 'org.apache.spark:spark-avro_2.12:3.5.3', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.3.4' },
-  '4.0': { avro: 'org.apache.spark:spark-avro_2.13:4.0.0', hadoopAws: 'org.apache.hadoop:hadoop-aws:3.4.1' },
-};
-
 export const sparkTarget: Target = {
   id: 'spark',
   description: 'PySpark raw → trusted jobs: explicit StructTypes, Debezium envelope decoding, latest state per key, contract checks with quarantine, partitioned Parquet',
@@ -203,8 +195,8 @@ export const sparkTarget: Target = {
         ...datasetHeader(ds),
         topic: cdcTopic(ds, config),
         partitions: ds.partitionedBy.join(', '),
-        packages35: [...(avro ? [SPARK_PACKAGES['3.5'].avro] : []), SPARK_PACKAGES['3.5'].hadoopAws].join(','),
-        packages40: [...(avro ? [SPARK_PACKAGES['4.0'].avro] : []), SPARK_PACKAGES['4.0'].hadoopAws].join(','),
+        packages35: sparkPackages('3.5', avro),
+        packages40: sparkPackages('4.0', avro),
         file,
         avro,
         typeImports,

@@ -1,8 +1,8 @@
 /** `contractgen convert`: a DCS contract in its ODCS v3.1.0 form. */
-import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { hasErrors, UsageError } from '../../diagnostics/diagnostic.js';
-import { displayPath } from '../../load/files.js';
+import { diagnostic, hasErrors, UsageError } from '../../diagnostics/diagnostic.js';
+import { displayPath, MAX_CONTRACT_BYTES, readLimited } from '../../load/files.js';
 import { defineCommand } from '../command.js';
 import { formatFlag, report, verboseFlag } from '../common.js';
 
@@ -16,12 +16,19 @@ printed as it is). Problems are reported as lint reports them, and nothing is pr
   examples: [['contractgen convert drivers.dcs.yaml > drivers.odcs.yaml', 'convert a DCS contract and keep the ODCS form']],
   async run({ flags, positionals: [file] }, io) {
     const abs = resolve(io.cwd, file!);
-    let text: string;
+    let read: { text?: string; tooLarge?: number };
     try {
-      text = readFileSync(abs, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read ${file}`);
+      // a FIFO or a device would block the read, or never end
+      if (!statSync(abs).isFile()) throw new UsageError(`not a file: ${file}`);
+      read = readLimited(abs);
+    } catch (e) {
+      throw e instanceof UsageError ? e : new UsageError(`cannot read ${file}`);
     }
+    if (read.text === undefined) {
+      report(io, [diagnostic('INPUT_TOO_LARGE', { file: displayPath(io.cwd, abs), line: 1, col: 1 }, `contract is ${read.tooLarge} bytes; the limit is ${MAX_CONTRACT_BYTES}`)], flags);
+      return 1;
+    }
+    const text = read.text;
     const { loadContract } = await import('../../analyze.js');
     const r = loadContract(displayPath(io.cwd, abs), text);
     report(io, r.diagnostics, flags);

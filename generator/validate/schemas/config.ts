@@ -2,7 +2,7 @@
  * Schema of contractgen.config.yaml: platform-wide settings. Versioned, and strict: every object rejects
  * unknown keys, so a typo never silently falls back to a default.
  */
-import { DEBEZIUM_VERSIONS } from '../../config/config.js';
+import { DEBEZIUM_VERSIONS, SPARK_VERSIONS } from '../../config/config.js';
 
 type S = Record<string, unknown>;
 
@@ -76,6 +76,7 @@ export const configSchema: S = {
         s3ConnId: str,
         deadlineCallback: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$' },
       }),
+      spark: obj({ version: { enum: [...SPARK_VERSIONS] } }),
       postgres: obj({ defaultSchema: ident }),
       lake: obj({ unsizedDecimal: obj({ precision: { type: 'integer', minimum: 1, maximum: 38 }, scale: { type: 'integer', minimum: 0, maximum: 38 } }, ['precision', 'scale']) }),
       quality: obj({ gxVersion: { type: 'string', pattern: '^(0\\.18(\\.[0-9]+)?|1\\.x|1\\.[0-9]+(\\.[0-9]+)?)$' } }),

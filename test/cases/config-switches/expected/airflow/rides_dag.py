@@ -76,7 +76,7 @@ with DAG(
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/rides_job.py"),
         application_args=["--run-date", "{{ ds }}"],
-        packages="org.apache.hadoop:hadoop-aws:3.3.4",
+        packages="org.apache.hadoop:hadoop-aws:3.4.1",
         name="contractgen-rides",
     )
 
@@ -85,7 +85,7 @@ with DAG(
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
         application_args=["--suite", os.path.join(ARTIFACTS, "quality/rides.json"), "--table", "s3a://lake-trusted/trusted/rides/"],
-        packages="org.apache.hadoop:hadoop-aws:3.3.4",
+        packages="org.apache.hadoop:hadoop-aws:3.4.1",
         name="contractgen-quality-rides",
     )
 

@@ -76,7 +76,7 @@ with DAG(
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/users_job.py"),
         application_args=["--run-date", "{{ ds }}"],
-        packages="org.apache.spark:spark-avro_2.12:3.5.3,org.apache.hadoop:hadoop-aws:3.3.4",
+        packages="org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1",
         name="contractgen-users",
     )
 
@@ -85,7 +85,7 @@ with DAG(
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
         application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "s3a://lake-trusted/trusted/users/"],
-        packages="org.apache.hadoop:hadoop-aws:3.3.4",
+        packages="org.apache.hadoop:hadoop-aws:3.4.1",
         name="contractgen-quality-users",
     )
 
