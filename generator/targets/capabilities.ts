@@ -16,11 +16,9 @@ import type { PlatformConfig } from '../config/config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Dataset, Field, LogicalType, Model, SourceKind } from '../model/ir.js';
 import { rawLocation } from '../model/naming.js';
+import { nestedUnenforced } from '../model/nested-enforce.js';
 import { mapType } from '../model/types.js';
 import { buildSuite } from '../quality/suite.js';
-import { mysqlDialect, pgDialect } from './lang/dialects.js';
-import { nestedSql } from './lang/sql-nested.js';
-import type { SqlDialect } from './lang/sql.js';
 
 /** Every target, in the order they run and are listed (`registry.ts` holds the modules; a test keeps the two equal). */
 export const TARGET_IDS = ['postgres', 'mysql', 'cassandra', 'debezium', 'kafka', 'avro', 'parquet', 'quality', 'trino', 'unity-catalog', 'spark', 'airflow', 'retention', 'sync', 'docs'] as const;
@@ -70,12 +68,12 @@ function mysqlKey(type: LogicalType, { field, path }: TypeSite): string | undefi
 }
 
 /** What a relational source's CHECKs cannot enforce inside nested columns: CONSTRAINT_UNENFORCED warnings. */
-const nestedUnenforced = (d: SqlDialect) => (ds: Dataset) => ds.fields.flatMap((f) => nestedSql(d, ds.name, ds.table, f).diagnostics);
+const unenforcedIn = (source: 'postgres' | 'mysql') => (ds: Dataset) => ds.fields.flatMap((f) => nestedUnenforced(source, ds.name, f));
 
 /** The declarations, one per target. A target absent from a list below serves every dataset and represents every type. */
 export const CAPABILITIES: { readonly [K in TargetId]: Capability } = {
-  postgres: { skip: notFrom('postgres'), check: nestedUnenforced(pgDialect) },
-  mysql: { skip: notFrom('mysql'), cannotRepresent: mysqlKey, check: nestedUnenforced(mysqlDialect) },
+  postgres: { skip: notFrom('postgres'), check: unenforcedIn('postgres') },
+  mysql: { skip: notFrom('mysql'), cannotRepresent: mysqlKey, check: unenforcedIn('mysql') },
   cassandra: { skip: (ds) => notFrom('cassandra')(ds) ?? (ds.cassandraKey ? undefined : 'it has no primary key') },
   debezium: { skip: notCaptured((ds) => (ds.source ? 'CDC is disabled for it' : 'it has no database source')) },
   kafka: { skip: notCaptured(() => 'it is not captured by CDC') },

@@ -13,10 +13,10 @@
  *   expressions are not the contract's ECMAScript; ranges of dates and times, which JSON holds as text) is a
  *   CONSTRAINT_UNENFORCED warning naming mysql; the quality suites still check it.
  */
-import { diagnostic, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import { FORMAT_PATTERNS } from '../../model/formats.js';
-import type { Constraints, Field, LogicalType, SourceRef } from '../../model/ir.js';
+import type { Field, LogicalType } from '../../model/ir.js';
 import { mysqlString, sqlString } from '../../model/names.js';
+import { jsonTypeOf, mysqlJsonSchema, pgJsonUnenforced } from '../../model/nested-enforce.js';
 import { isNested, isNumericType, nestedChecks, pathLabel, type NestedCheck, type Step } from '../../model/nested.js';
 import { mapType } from '../../model/types.js';
 import { constraintName, type CheckConstraint, type SqlDialect } from './sql.js';
@@ -27,7 +27,6 @@ export interface NestedSql {
   checks: CheckConstraint[];
   /** helper functions the checks call (PostgreSQL), by name */
   helpers: Set<PgHelper>;
-  diagnostics: Diagnostic[];
 }
 
 // ---------------------------------------------------------------------------------------------- PostgreSQL
@@ -60,16 +59,6 @@ function jsonPath(path: readonly Step[]): string {
   return '$' + path.map(step).join('');
 }
 
-/** The JSON type a value of this logical type has inside a JSON document. */
-function jsonTypeOf(t: LogicalType): string | undefined {
-  if (t.kind === 'json') return undefined;
-  if (t.kind === 'object' || t.kind === 'map') return 'object';
-  if (t.kind === 'array') return 'array';
-  if (t.kind === 'boolean') return 'boolean';
-  if (isNumericType(t)) return 'number';
-  return 'string';
-}
-
 /** A regular expression for a character count: POSIX bounds stop at 255, so longer limits repeat a group. */
 export function lengthRegex(min: number | undefined, max: number | undefined): string {
   const upTo = (n: number) => (n <= 255 ? `.{0,${n}}` : `(.{0,255}){0,${Math.floor(n / 255)}}.{0,${n % 255}}`);
@@ -88,7 +77,7 @@ function jsonFilter(c: NestedCheck): string | undefined {
       return '@ == null';
     case 'range': {
       const temporal = !isNumericType(c.type);
-      if (temporal && c.type.kind !== 'date') return undefined; // timestamps with offsets do not compare as text
+      if (pgJsonUnenforced(c)) return undefined; // timestamps with offsets do not compare as text
       const lit = (v: number | string) => (temporal ? jpString(String(v)) : String(Number(v)));
       const xs: string[] = [];
       if (t.minimum !== undefined) xs.push(`@ < ${lit(t.minimum)}`);
@@ -158,11 +147,9 @@ function pgJsonbChecks(d: SqlDialect, table: string, f: Field, checks: NestedChe
       add(suffix, `${out.helperSchema}contractgen_jsonb_unique_items(${col}, ${sqlString(jsonPath(c.path))})`);
       return;
     }
-    const filter = jsonFilter(c);
-    if (filter === undefined) {
-      out.diagnostics.push(unenforced(c.at, 'postgres', `${c.rule} (a range of ${c.type.kind} values inside JSON, which JSON holds as text with any offset)`));
-      return;
-    }
+    // what PostgreSQL cannot say inside jsonb is a CONSTRAINT_UNENFORCED warning (model/nested-enforce.ts, capabilities)
+    const filter = pgJsonUnenforced(c) ? undefined : jsonFilter(c);
+    if (filter === undefined) return;
     add(suffix, `NOT ${exists(col, `${jsonPath(c.path)} ? (${filter})`)}`);
   });
 }
@@ -228,60 +215,11 @@ function pgArrayChecks(d: SqlDialect, table: string, f: Field, t: Extract<Logica
   }
 }
 
-// ---------------------------------------------------------------------------------------------- MySQL
-
-type JsonSchema4 = Record<string, unknown>;
-
-/** A JSON Schema (draft 4, what JSON_SCHEMA_VALID reads) of a nested type's constraints; `skip` collects what it leaves out. */
-function schema4(t: LogicalType, c: Constraints, nullable: boolean, at: SourceRef, rule: string, skip: Array<{ at: SourceRef; what: string }>): JsonSchema4 {
-  const s: JsonSchema4 = {};
-  const want = jsonTypeOf(t);
-  const type = t.kind === 'int16' || t.kind === 'int32' || t.kind === 'int64' ? 'integer' : want;
-  if (type) s.type = nullable ? [type, 'null'] : type;
-  if (t.kind === 'object') {
-    s.properties = Object.fromEntries(t.fields.map((g) => [g.physicalName, schema4(g.type, g.constraints, !g.required, g.at, `${rule}.${g.name}`, skip)]));
-    const req = t.fields.filter((g) => g.required).map((g) => g.physicalName);
-    if (req.length) s.required = req;
-  }
-  if (t.kind === 'array') {
-    s.items = schema4(t.items.type, t.items.constraints, !t.items.required, t.items.at, `${rule}[]`, skip);
-    if (c.minItems !== undefined) s.minItems = c.minItems;
-    if (c.maxItems !== undefined) s.maxItems = c.maxItems;
-    if (c.uniqueItems) s.uniqueItems = true;
-  }
-  if (t.kind === 'map') {
-    s.additionalProperties = schema4(t.value.type, t.value.constraints, !t.value.required, t.value.at, `${rule}{value}`, skip);
-    if (c.minItems !== undefined) s.minProperties = c.minItems;
-    if (c.maxItems !== undefined) s.maxProperties = c.maxItems;
-    if (t.key.constraints.pattern !== undefined || t.key.constraints.format !== undefined || t.key.constraints.enum || t.key.constraints.minLength !== undefined || t.key.constraints.maxLength !== undefined) {
-      skip.push({ at: t.key.at, what: `${rule}{key} (JSON Schema draft 4 has no constraint on property names)` });
-    }
-  }
-  if (c.enum) s.enum = [...c.enum.map((v) => (t.kind.startsWith('int') ? Number(v) : v)), ...(nullable ? [null] : [])];
-  if (isNumericType(t)) {
-    const lo = c.exclusiveMinimum ?? c.minimum;
-    const hi = c.exclusiveMaximum ?? c.maximum;
-    if (lo !== undefined) Object.assign(s, { minimum: Number(lo) }, c.exclusiveMinimum !== undefined ? { exclusiveMinimum: true } : {});
-    if (hi !== undefined) Object.assign(s, { maximum: Number(hi) }, c.exclusiveMaximum !== undefined ? { exclusiveMaximum: true } : {});
-  } else if (c.minimum !== undefined || c.maximum !== undefined || c.exclusiveMinimum !== undefined || c.exclusiveMaximum !== undefined) {
-    skip.push({ at, what: `${rule}:range (${t.kind} values are text inside JSON)` });
-  }
-  const maxLength = c.maxLength ?? (t.kind === 'string' ? t.maxLength : undefined);
-  if (c.minLength !== undefined) s.minLength = c.minLength;
-  if (maxLength !== undefined) s.maxLength = maxLength;
-  if (c.pattern !== undefined) skip.push({ at, what: `${rule}:pattern (JSON_SCHEMA_VALID's regular expressions are not the contract's ECMAScript ones)` });
-  if (c.format !== undefined && FORMAT_PATTERNS[c.format] !== undefined) skip.push({ at, what: `${rule}:format:${c.format} (JSON_SCHEMA_VALID does not check formats)` });
-  if (t.kind === 'uuid') skip.push({ at, what: `${rule}:format:uuid (JSON_SCHEMA_VALID does not check formats)` });
-  return s;
-}
-
-const unenforced = (at: SourceRef, target: string, what: string) => diagnostic('CONSTRAINT_UNENFORCED', at, `${target} cannot enforce ${what}; the quality suites and the Spark job check it`);
-
 // ---------------------------------------------------------------------------------------------- both
 
 /** The CHECKs (and PostgreSQL helpers) that enforce a column's nested constraints. */
 export function nestedSql(d: SqlDialect, dataset: string, table: string, f: Field, helperSchema = ''): NestedSql {
-  const out: NestedSql = { helperSchema, checks: [], helpers: new Set(), diagnostics: [] };
+  const out: NestedSql = { helperSchema, checks: [], helpers: new Set() };
   if (!isNested(f.type) || f.type.kind === 'json') return out;
   const checks = nestedChecks(dataset, f, FORMAT_PATTERNS);
   if (d.name === 'postgres') {
@@ -289,10 +227,9 @@ export function nestedSql(d: SqlDialect, dataset: string, table: string, f: Fiel
     else pgJsonbChecks(d, table, f, checks, out);
     return out;
   }
-  const skip: Array<{ at: SourceRef; what: string }> = [];
-  // SQL NULL passes a CHECK by itself: the column's own value is never JSON null here
-  const schema = schema4(f.type, f.constraints, false, f.at, `${dataset}.${f.name}`, skip);
+  // SQL NULL passes a CHECK by itself: the column's own value is never JSON null here; what the JSON Schema leaves
+  // out is a CONSTRAINT_UNENFORCED warning (model/nested-enforce.ts, declared in capabilities.ts)
+  const schema = mysqlJsonSchema(dataset, f);
   out.checks.push({ name: constraintName([table, f.physicalName, 'schema'], d.maxIdent), expr: `JSON_SCHEMA_VALID(${mysqlString(JSON.stringify(schema))}, ${d.ident(f.physicalName)})` });
-  for (const s of skip) out.diagnostics.push(unenforced(s.at, 'mysql', s.what));
   return out;
 }
