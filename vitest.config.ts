@@ -21,6 +21,7 @@ export const SLOW = [
   'test/generate.test.ts',
   'test/lint-weight.test.ts',
   'test/python.test.ts',
+  'test/quality-runner.test.ts',
   'test/unity-catalog.test.ts',
   'test/import-pg.test.ts',
   'test/drift.test.ts',

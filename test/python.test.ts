@@ -72,6 +72,20 @@ describe('generated Python', () => {
     expect(lint('import os\nx = nope\n', ['E9', 'F']).map((d) => d.split(' ')[1]).sort()).toEqual(['F401', 'F821']);
   });
 
+  it('passes Ruff and CPython in every golden case too (Airflow 3, GX 0.18, Iceberg, Spark 4.0, MySQL and DCS sources)', () => {
+    const cases = join(ROOT, 'test', 'cases');
+    const py = readdirSync(cases, { recursive: true, encoding: 'utf8' })
+      .map((p) => p.split('\\').join('/'))
+      .filter((p) => /^[^/]+\/expected\/.+\.py$/.test(p))
+      .sort();
+    expect(py.some((p) => p.startsWith('config-switches/expected/airflow/'))).toBe(true);
+    for (const p of py) {
+      const rules = p.includes('/expected/airflow/') ? ['E9', 'F', 'AIR001', 'AIR002'] : ['E9', 'F'];
+      expect(lint(readFileSync(join(cases, p), 'utf8'), rules), p).toEqual([]);
+    }
+    expect(inspect(py.map((p) => join(cases, p))).length).toBe(py.length);
+  });
+
   it('compiles with CPython (done by the inspector for every file)', () => {
     expect(inspected.size).toBe(pyFiles.length);
   });

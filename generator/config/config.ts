@@ -61,6 +61,18 @@ export interface PlatformConfig {
      */
     maskingKey: { schema: string; table: string };
   };
+  /**
+   * The Iceberg catalog of the trusted tables with `trino.tableFormat: iceberg`: the Spark jobs write through it, and
+   * Trino's Iceberg catalog (`trino.catalogs.trusted`) must use the same metastore or REST catalog.
+   */
+  iceberg: {
+    /** the catalog's name in the Spark session: `spark.sql.catalog.<sparkCatalog>` (org.apache.iceberg.spark.SparkCatalog) */
+    sparkCatalog: string;
+    /** Iceberg's catalog `type`: `hive` (a Hive Metastore) or `rest` (an Iceberg REST catalog) */
+    catalogType: 'hive' | 'rest';
+    /** its `uri`: the metastore's thrift URI, or the REST catalog's URL */
+    uri: string;
+  };
   unityCatalog: { catalog: string; url: string };
   airflow: {
     /** 2: Airflow 2.9+ (airflow.datasets, functional `sla`); 3: Airflow 3.x (airflow.sdk Assets, the standard provider) */
@@ -122,6 +134,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   schemaRegistry: { url: 'http://schema-registry:8081', defaultCompatibility: 'BACKWARD' },
   minio: { endpoint: 'http://minio:9000', region: 'us-east-1', buckets: { raw: 'lake-raw', trusted: 'lake-trusted', quarantine: 'lake-quarantine' } },
   trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' } },
+  iceberg: { sparkCatalog: 'lake', catalogType: 'hive', uri: 'thrift://hive-metastore:9083' },
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   spark: { version: '3.5' },
@@ -193,13 +206,17 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'minio.buckets.trusted': 'The trusted layer: the current state per key, in Parquet.',
   'minio.buckets.quarantine': 'Rows the Spark jobs refuse, with the reason.',
   trino: 'Trino, over the lake.',
-  'trino.tableFormat': '`hive` or `iceberg`: the table format of the Trino tables (and so of the partition refresh the DAGs run).',
+  'trino.tableFormat': '`hive` or `iceberg`: the table format of the trusted tables (the raw tables are Hive JSON external tables either way). With `iceberg`, the Spark jobs write through the Iceberg catalog (`iceberg.*`), `trino.catalogs.raw` must be a Hive-connector catalog and `trino.catalogs.trusted` an Iceberg-connector one.',
   'trino.catalogs': 'The Trino catalogs the tables are created in.',
-  'trino.catalogs.raw': 'The catalog of the raw tables.',
-  'trino.catalogs.trusted': 'The catalog of the trusted tables and the masked views.',
+  'trino.catalogs.raw': 'The catalog of the raw tables: a Hive-connector catalog (the raw layer is JSON lines, which only the Hive connector reads).',
+  'trino.catalogs.trusted': 'The catalog of the trusted tables and the masked views: a Hive-connector catalog, or with `trino.tableFormat: iceberg` an Iceberg-connector one.',
   'trino.maskingKey': 'Where the masked views read the key of their keyed hash (`hmac_sha256`), in the trusted catalog: a one-row table only the views\' owner may read. Its value never comes from contractgen.',
   'trino.maskingKey.schema': 'The schema of that table.',
   'trino.maskingKey.table': 'Its name.',
+  iceberg: 'The Iceberg catalog of the trusted tables, with `trino.tableFormat: iceberg`: the Spark jobs write through it; `trino.catalogs.trusted` must be a Trino Iceberg catalog on the same metastore or REST catalog.',
+  'iceberg.sparkCatalog': 'The catalog\'s name in the Spark session (`spark.sql.catalog.<name>` = `org.apache.iceberg.spark.SparkCatalog`): the jobs write `<name>.<trustedSchema>.<dataset>`.',
+  'iceberg.catalogType': 'Iceberg\'s catalog `type`: `hive` (a Hive Metastore) or `rest` (an Iceberg REST catalog).',
+  'iceberg.uri': 'Its `uri`: the metastore\'s `thrift://` URI, or the REST catalog\'s URL; the one Trino\'s Iceberg catalog uses.',
   unityCatalog: 'Unity Catalog OSS, which registers the lake\'s tables.',
   'unityCatalog.catalog': 'The catalog the raw and trusted schemas are created in.',
   'unityCatalog.url': "The server's URL: the apply script's default, and the DAGs' refresh calls.",
@@ -266,6 +283,10 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (gx && (Number(gx[1]) < GX_MINORS.min || Number(gx[1]) > GX_MINORS.max)) {
     const p = doc.pos(['quality', 'gxVersion']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `Great Expectations ${config.quality.gxVersion} is not a supported version: 0.18, or 1.${GX_MINORS.min} to 1.${GX_MINORS.max} (docs/compatibility.md)`));
+  }
+  if (config.trino.tableFormat === 'iceberg' && config.trino.catalogs.raw === config.trino.catalogs.trusted) {
+    const p = doc.pos(['trino', 'catalogs', 'trusted']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `trino.tableFormat: iceberg needs two Trino catalogs: the raw tables in a Hive-connector catalog (JSON lines), the trusted ones in an Iceberg-connector catalog; both are ${config.trino.catalogs.raw}`));
   }
   if (config.airflow.deadlineCallback !== undefined && config.airflow.version !== 3) {
     const p = doc.pos(['airflow', 'deadlineCallback']);

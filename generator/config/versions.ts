@@ -23,5 +23,6 @@ export const SUPPORTED_VERSIONS: readonly SupportedVersions[] = [
   { consumer: 'Airflow', versions: '2.9 to 2.11; 3.0 to 3.2 (Deadline Alerts from 3.1)', switch: 'airflow.version', targets: ['airflow'] },
   { consumer: 'Great Expectations', versions: '1.2 to 1.7; 0.18', switch: 'quality.gxVersion', targets: ['quality', 'spark'] },
   { consumer: 'Trino', versions: '461 and later, Hive or Iceberg connector', switch: 'trino.tableFormat', targets: ['trino', 'airflow'] },
+  { consumer: 'Apache Iceberg', versions: "1.10.0's Spark runtime (Spark 3.5 and 4.0), with trino.tableFormat: iceberg", switch: 'trino.tableFormat', targets: ['spark', 'airflow'] },
   { consumer: 'Unity Catalog OSS', versions: '0.4.1 to 0.6.0', targets: ['unity-catalog'] },
 ];

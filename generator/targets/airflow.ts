@@ -19,6 +19,7 @@ import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './lang/comments.js';
+import { icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
 import { pyString } from './lang/python.js';
 import { trustedExpiry } from './lang/retention.js';
 import { sparkPackages } from './lang/spark-packages.js';
@@ -56,6 +57,8 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
   const trinoSql = hive
     ? [sync(config.trino.catalogs.raw, config.naming.rawSchema), ...(ds.partitionedBy.length ? [sync(config.trino.catalogs.trusted, config.naming.trustedSchema)] : [])]
     : [
+        // the raw layer is a Hive table in either mode; the trusted Iceberg table needs no partition sync
+        sync(config.trino.catalogs.raw, config.naming.rawSchema),
         // Iceberg tracks its own files: the expiry is a DELETE of whole partitions (files go with expire_snapshots)
         ...(expiry.kind === 'partitions' ? [`DELETE FROM ${trustedTable} WHERE ${expiry.column} < current_date - INTERVAL '${expiry.days}' DAY`] : []),
         `SELECT count(*) FROM ${trustedTable}`,
@@ -94,11 +97,16 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
     rawKey: pyString(`${config.naming.rawPrefix}/${topic}/dt={{ ds }}/*`),
     sparkConnId: pyString(config.airflow.sparkConnId),
     sparkJob: pyString(`spark/${name}_job.py`),
-    packages: pyString(sparkPackages(config.spark.version, ds.source!.kind !== 'cassandra')),
-    qualityPackages: pyString(sparkPackages(config.spark.version, false)),
+    packages: pyString([sparkPackages(config.spark.version, ds.source!.kind !== 'cassandra'), ...(hive ? [] : [icebergRuntime(config.spark.version)])].join(',')),
+    qualityPackages: pyString([sparkPackages(config.spark.version, false), ...(hive ? [] : [icebergRuntime(config.spark.version)])].join(',')),
+    // Iceberg: the suite reads the table through the catalog (the files under its location include replaced snapshots')
+    qualityConf: hive ? false : `{${icebergSparkConf(config).map(([k, v]) => `${pyString(k)}: ${pyString(v)}`).join(', ')}}`,
+    // Unity Catalog OSS has no Iceberg format: the trusted Iceberg table is not registered there
+    uc: hive,
+    pythonOperator: hive, // refresh_unity_catalog and expire_trusted are Hive-mode tasks
     sparkName: pyString(`contractgen-${name}`),
     suite: pyString(`quality/${name}.json`),
-    trustedPath: pyString(trusted),
+    trustedPath: pyString(hive ? trusted : sparkTrustedTable(ds, config)),
     qualityName: pyString(`contractgen-quality-${name}`),
     trinoConnId: pyString(config.airflow.trinoConnId),
     trinoSql: trinoSql.map(pyString),

@@ -17,6 +17,7 @@ import { mapType, type CdcConversion, type JsonSchema } from '../model/types.js'
 import { sparkBroken } from '../quality/paths.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
+import { icebergMode, icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
 import { pyBlock, pyString, sparkString } from './lang/python.js';
 import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
@@ -165,6 +166,7 @@ export const sparkTarget: Target = {
     const config = ctx.config;
     const files: OutputFile[] = [];
     const datasets = served('spark', model, config);
+    const iceberg = icebergMode(config);
     for (const ds of datasets) {
       const name = lakeName(ds);
       const avro = ds.source!.kind !== 'cassandra';
@@ -195,13 +197,18 @@ export const sparkTarget: Target = {
         ...datasetHeader(ds),
         topic: cdcTopic(ds, config),
         partitions: ds.partitionedBy.join(', '),
-        packages35: sparkPackages('3.5', avro),
-        packages40: sparkPackages('4.0', avro),
+        packages35: [sparkPackages('3.5', avro), ...(iceberg ? [icebergRuntime('3.5')] : [])].join(','),
+        packages40: [sparkPackages('4.0', avro), ...(iceberg ? [icebergRuntime('4.0')] : [])].join(','),
         file,
         avro,
         typeImports,
         rawPath: pyString(rawLocation(ds, config)!),
         trustedPath: pyString(trustedLocation(ds, config)),
+        iceberg,
+        trustedTable: sparkTrustedTable(ds, config),
+        trustedTableLiteral: pyString(sparkTrustedTable(ds, config)),
+        icebergUri: pyString(config.iceberg.uri),
+        icebergConf: icebergSparkConf(config).map(([k, v]) => `.config(${pyString(k)}, ${k.endsWith('.uri') ? 'ICEBERG_CATALOG_URI' : pyString(v)})`),
         quarantinePath: pyString(quarantineLocation(ds, config)),
         endpoint: pyString(config.minio.endpoint),
         partitionList: ds.partitionedBy.map((n) => pyString(ds.fields.find((f) => f.name === n)!.physicalName)).join(', '),

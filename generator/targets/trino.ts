@@ -72,13 +72,16 @@ export function trinoDatasetSql(ds: Dataset, ctx: TargetContext): string {
     `dt varchar COMMENT 'partition: UTC date of the Kafka timestamp'`,
     `hour varchar COMMENT 'partition: UTC hour of the Kafka timestamp'`,
   ];
-  const rawProps = iceberg
-    ? [`format = 'PARQUET'`, `location = ${sqlString(rawLocation(ds, config) ?? '')}`, `partitioning = ARRAY['dt', 'hour']`]
-    : [`format = 'JSON'`, `external_location = ${sqlString(rawLocation(ds, config) ?? '')}`, `partitioned_by = ARRAY['dt', 'hour']`];
+  // The raw layer is the sync's JSON lines, already in place: a Hive external table in either mode (Iceberg has no
+  // JSON format, refuses a table on a non-empty location and reads only the files its snapshots list).
+  const rawProps = [`format = 'JSON'`, `external_location = ${sqlString(rawLocation(ds, config) ?? '')}`, `partitioned_by = ARRAY['dt', 'hour']`];
   const comma = (xs: string[]) => xs.map((x, i) => (i < xs.length - 1 ? `${x},` : x));
   return ctx.template('trino/dataset.sql')({
     ...datasetHeader(ds),
-    connectorNote: iceberg ? 'Iceberg connector.' : 'Hive connector: external tables over the MinIO buckets.',
+    connectorNote: iceberg
+      ? `Raw: Hive connector (${config.trino.catalogs.raw}), an external table over the JSON lines. Trusted: Iceberg connector (${config.trino.catalogs.trusted}); the Spark job writes it through Iceberg, so create it before the job's first run.`
+      : 'Hive connector: external tables over the MinIO buckets.',
+    trustedNote: iceberg ? 'an Iceberg table the Spark job writes through its Iceberg catalog' : 'Parquet written by the Spark job',
     topic: rawLocation(ds, config) ? rawLocation(ds, config)!.split('/').slice(-2, -1)[0] : 'none',
     rawTable,
     rawColumns: comma(rawColumns),
@@ -127,11 +130,12 @@ export const trinoTarget: Target = {
     }
     for (const ds of datasets) {
       files.push({ path: `${lakeName(ds)}.sql`, content: trinoDatasetSql(ds, ctx), kind: 'sql', sources: [ds.contract.file] });
-      if (config.trino.tableFormat === 'hive') {
+      {
+        const hive = config.trino.tableFormat === 'hive';
         const call = (cat: string, schemaName: string) => `CALL ${cat}.system.sync_partition_metadata(schema_name => ${sqlString(schemaName)}, table_name => ${sqlString(lakeName(ds))}, mode => 'FULL');`;
         files.push({
           path: `${lakeName(ds)}.refresh.sql`,
-          content: `-- Partition directories written since the last run become visible to Trino; those the retention expired go.\n${call(config.trino.catalogs.raw, config.naming.rawSchema)}\n${ds.partitionedBy.length ? call(config.trino.catalogs.trusted, config.naming.trustedSchema) : `-- ${lakeName(ds)} is not partitioned: nothing to sync in the trusted layer.`}\n`,
+          content: `-- Partition directories written since the last run become visible to Trino; those the retention expired go.\n${call(config.trino.catalogs.raw, config.naming.rawSchema)}\n${!hive ? `-- ${lakeName(ds)} is an Iceberg table in the trusted layer: Iceberg records its own files, nothing to sync.` : ds.partitionedBy.length ? call(config.trino.catalogs.trusted, config.naming.trustedSchema) : `-- ${lakeName(ds)} is not partitioned: nothing to sync in the trusted layer.`}\n`,
           kind: 'sql',
           sources: [ds.contract.file],
         });

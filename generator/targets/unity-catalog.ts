@@ -90,6 +90,10 @@ export function ucPlan(datasets: readonly Dataset[], config: PlatformConfig): Uc
       comment: `Raw CDC events of ${ds.name}, byte-exact JSON lines.`,
       properties: properties(ds, 'raw'),
     });
+    // UC OSS has no Iceberg data_source_format (DataSourceFormat: DELTA, CSV, JSON, AVRO, PARQUET, ORC, TEXT): an
+    // Iceberg table registered as PARQUET would be read as every file under its location, replaced snapshots'
+    // included. With trino.tableFormat: iceberg only the raw table is registered.
+    if (config.trino.tableFormat === 'iceberg') continue;
     const parts = ds.partitionedBy.map((n) => ds.fields.find((f) => f.name === n)!);
     const ordered = [...ds.fields.filter((f) => !ds.partitionedBy.includes(f.name)), ...parts];
     tables.push({

@@ -35,6 +35,11 @@ export interface JobReport {
   sql: Record<string, string>;
   /** output columns of each view and of the createDataFrame, under the last mode checked */
   outputs: Map<string, Column[]>;
+  /**
+   * every write of a DataFrame, under the last mode checked: DataFrameWriter's `parquet`, `json` or `save` (a path),
+   * or DataFrameWriterV2's `writeTo(<table>)` with the method that commits it (`writeTo.overwritePartitions`, …)
+   */
+  writes: Array<{ label: string; how: string; table?: string; partitionBy?: string[]; line: number }>;
 }
 
 interface Inspected {
@@ -71,7 +76,8 @@ type Val =
   | { k: 'schema'; type: SparkType; name: string }
   | { k: 'avroSchema'; name: string; text: string }
   | { k: 'reader'; cols?: Column[] }
-  | { k: 'writer'; cols: Column[]; label: string }
+  | { k: 'writer'; cols: Column[]; label: string; partitionBy?: string[] }
+  | { k: 'v2writer'; cols: Column[]; label: string; table?: string }
   | { k: 'rdd'; cols: Column[]; label: string }
   | { k: 'fn'; name: string }
   | { k: 'other'; why: string };
@@ -84,6 +90,7 @@ class JobChecker {
   readonly problems = new Map<string, { line: number; col: number; message: string; modes: string[] }>();
   readonly session: JobReport['session'] = [];
   readonly outputs = new Map<string, Column[]>();
+  writes: JobReport['writes'] = [];
   private views = new Map<string, Column[]>();
   private env = new Map<string, Val>();
   private mode!: Mode;
@@ -107,6 +114,7 @@ class JobChecker {
     this.mode = mode;
     this.views = new Map();
     this.env = new Map();
+    this.writes = [];
     for (const [name, node] of Object.entries(this.job.assigns)) this.env.set(name, this.module(name, node));
     const main = this.job.functions.main;
     if (!main) return this.problem(1, 1, 'the job has no main(): nothing to check');
@@ -223,10 +231,22 @@ class JobChecker {
             if (typeof name !== 'string' || !obj.cols.some((x) => x.name === name)) this.problem(n.line, 1, `partitionBy(${JSON.stringify(name)}): not a column of ${obj.label} (${obj.cols.map((x) => x.name).join(', ')})`);
             else if (obj.cols.filter((x) => x.name.toLowerCase() === name.toLowerCase()).length > 1) this.problem(n.line, 1, `partitionBy(${name}): ambiguous`);
           }
-          return obj;
+          return { ...obj, partitionBy: spread.map((c) => (c.k === 'py' ? String(c.v) : '?')) };
         }
-        if (method === 'parquet' || method === 'json' || method === 'save') return { k: 'py', v: null };
+        if (method === 'parquet' || method === 'json' || method === 'save') {
+          this.writes.push({ label: obj.label, how: method, ...(obj.partitionBy ? { partitionBy: obj.partitionBy } : {}), line: n.line });
+          return { k: 'py', v: null };
+        }
         return { k: 'other', why: `writer.${method}` };
+      case 'v2writer':
+        // DataFrameWriterV2: option/partitionedBy configure; append, overwritePartitions, create… commit
+        if (method === 'option' || method === 'options') return obj;
+        if (['append', 'overwritePartitions', 'overwrite', 'create', 'replace', 'createOrReplace'].includes(method)) {
+          this.writes.push({ label: obj.label, how: `writeTo.${method}`, ...(obj.table !== undefined ? { table: obj.table } : {}), line: n.line });
+          return { k: 'py', v: null };
+        }
+        this.problem(n.line, 1, `DataFrameWriterV2.${method}(): not modelled by the checker`);
+        return obj;
       case 'module':
         if (obj.name === 'pyspark.sql.functions') return this.fCall(method, spread, kwargs, n);
         return { k: 'other', why: `${obj.name}.${method}` };
@@ -341,6 +361,12 @@ class JobChecker {
       case 'cache':
       case 'persist':
         return df;
+      case 'writeTo': {
+        // the table name must be readable (a string constant): which catalog it goes through is checked by the tests
+        const a = args[0];
+        if (a?.k !== 'py' || typeof a.v !== 'string') this.problem(n.line, 1, 'writeTo() with a table name that is not a string constant: the checker cannot tell which catalog it goes through');
+        return { k: 'v2writer', cols: df.cols, label: df.label, ...(a?.k === 'py' && typeof a.v === 'string' ? { table: a.v } : {}) };
+      }
       case 'count':
         return { k: 'py', v: 0 };
       default:
@@ -500,12 +526,12 @@ export function checkJobs(files: ReadonlyArray<{ path: string; content: string }
   const inspected = inspectPython(files);
   const parsed = new Map<string, ReturnType<typeof parseSpark>>();
   return inspected.map((job) => {
-    if (job.error) return { path: job.path, problems: [`${job.path}: CPython does not compile it: ${job.error}`], session: [], sql: {}, outputs: new Map() };
+    if (job.error) return { path: job.path, problems: [`${job.path}: CPython does not compile it: ${job.error}`], session: [], sql: {}, outputs: new Map(), writes: [] };
     const checker = new JobChecker(job, parsed);
     for (const m of modes) checker.run(m);
     const sql = Object.fromEntries(Object.entries(job.assigns).flatMap(([k, v]) => (k.endsWith('_SQL') && 'const' in v && typeof v.const === 'string' ? [[k, v.const]] : [])));
     const problems = [...checker.problems.values()].sort((a, b) => a.line - b.line || a.col - b.col).map((p) => `${job.path}:${p.line}:${p.col}: [${p.modes.length === modes.length ? 'every version and mode' : p.modes.join('; ')}] ${p.message}`);
     const session = checker.session.filter((s, i, all) => all.findIndex((x) => x.key === s.key && x.line === s.line) === i);
-    return { path: job.path, problems, session, sql, outputs: checker.outputs };
+    return { path: job.path, problems, session, sql, outputs: checker.outputs, writes: checker.writes };
   });
 }

@@ -65,6 +65,11 @@ export const configSchema: S = {
         catalogs: obj({ raw: ident, trusted: ident }),
         maskingKey: obj({ schema: ident, table: ident }),
       }),
+      iceberg: obj({
+        sparkCatalog: ident,
+        catalogType: { enum: ['hive', 'rest'] },
+        uri: { type: 'string', pattern: '^(thrift|https?)://[^\\s]+$' },
+      }),
       unityCatalog: obj({ catalog: ident, url }),
       airflow: obj({
         version: { enum: [2, 3] },

@@ -2,20 +2,16 @@
 """Airflow DAG for dataset users (contract users v1.0.0), owner identity-team.
 
 wait for the raw partition -> raw-to-trusted Spark job -> quality suite
--> refresh Trino and Unity Catalog. The trusted table's Asset is updated by refresh_trino, which runs only
+-> refresh Trino. The trusted table's Asset is updated by refresh_trino, which runs only
 after the quality suite passed and Trino sees the new partitions.
 Written for Airflow 3.x with the amazon, apache-spark, common-sql and trino provider packages
 (and the standard provider, which Airflow 3 installs).
 Freshness SLA: not enforced here. Airflow 3 ignores `sla`; set airflow.deadlineCallback for a Deadline Alert (Airflow 3.1+).
 """
 
-import json
 import os
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
-from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG, Asset
 from airflow.providers.amazon.aws.sensors.s3 import S3KeySensor
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
@@ -23,27 +19,6 @@ from airflow.providers.common.sql.operators.sql import SQLExecuteQueryOperator
 
 ARTIFACTS = os.environ.get("CONTRACTGEN_ARTIFACTS", "/opt/contractgen/generated")
 TRUSTED = Asset("s3://lake-trusted/trusted/users/")
-UC_TABLE = "unity-catalog/tables/trusted.users.json"
-
-
-def ensure_unity_catalog_table():
-    """Registers the trusted table in Unity Catalog if it is missing (idempotent); UC_URL and UC_TOKEN from the environment."""
-    base = os.environ.get("UC_URL", "http://unity-catalog.lake.svc:8080/api/2.1/unity-catalog").rstrip("/")
-    headers = {"content-type": "application/json"}
-    if os.environ.get("UC_TOKEN"):
-        headers["authorization"] = "Bearer " + os.environ["UC_TOKEN"]
-    with open(os.path.join(ARTIFACTS, UC_TABLE), encoding="utf-8") as f:
-        table = json.load(f)
-    full_name = f"{table['catalog_name']}.{table['schema_name']}.{table['name']}"
-    try:
-        urllib.request.urlopen(urllib.request.Request(f"{base}/tables/{full_name}", headers=headers), timeout=30)
-        return "exists"
-    except urllib.error.HTTPError as e:
-        if e.code != 404:
-            raise
-    request = urllib.request.Request(f"{base}/tables", data=json.dumps(table).encode(), headers=headers, method="POST")
-    urllib.request.urlopen(request, timeout=30)
-    return "created"
 
 
 with DAG(
@@ -76,7 +51,7 @@ with DAG(
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/users_job.py"),
         application_args=["--run-date", "{{ ds }}"],
-        packages="org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1",
+        packages="org.apache.spark:spark-avro_2.13:4.0.0,org.apache.hadoop:hadoop-aws:3.4.1,org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0",
         name="contractgen-users",
     )
 
@@ -84,8 +59,9 @@ with DAG(
         task_id="check_quality",
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
-        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "s3a://lake-trusted/trusted/users/"],
-        packages="org.apache.hadoop:hadoop-aws:3.4.1",
+        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "lake.trusted.users"],
+        packages="org.apache.hadoop:hadoop-aws:3.4.1,org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0",
+        conf={"spark.sql.catalog.lake": "org.apache.iceberg.spark.SparkCatalog", "spark.sql.catalog.lake.type": "hive", "spark.sql.catalog.lake.uri": "thrift://hive-metastore:9083"},
         name="contractgen-quality-users",
     )
 
@@ -93,14 +69,10 @@ with DAG(
         task_id="refresh_trino",
         conn_id="trino_default",
         sql=[
-            "SELECT count(*) FROM hive.trusted.users",
+            "CALL hive.system.sync_partition_metadata(schema_name => 'raw', table_name => 'users', mode => 'FULL')",
+            "SELECT count(*) FROM iceberg.trusted.users",
         ],
         outlets=[TRUSTED],
     )
 
-    refresh_unity_catalog = PythonOperator(
-        task_id="refresh_unity_catalog",
-        python_callable=ensure_unity_catalog_table,
-    )
-
-    wait_for_raw >> transform >> check_quality >> [refresh_trino, refresh_unity_catalog]
+    wait_for_raw >> transform >> check_quality >> refresh_trino

@@ -2,5 +2,5 @@
 CREATE SCHEMA IF NOT EXISTS hive.raw
 WITH (location = 's3a://lake-raw/raw/');
 
-CREATE SCHEMA IF NOT EXISTS hive.trusted
+CREATE SCHEMA IF NOT EXISTS iceberg.trusted
 WITH (location = 's3a://lake-trusted/trusted/');
