@@ -14,6 +14,7 @@ export const SLOW = [
   'test/properties-determinism.test.ts',
   'test/hostile.test.ts',
   'test/example.test.ts',
+  'test/oracle.test.ts',
   'test/postgres.test.ts',
   'test/pg-logical.test.ts',
   'test/quality-duckdb.test.ts',
@@ -27,6 +28,7 @@ export const SLOW = [
   'test/drift.test.ts',
   'test/import-files.test.ts',
   'test/import-mysql.test.ts',
+  'test/facts-trino-catalog.test.ts',
 ];
 
 export default defineConfig({

@@ -2,7 +2,7 @@
  * A decoder for PostgreSQL's logical replication protocol as the pgoutput plugin writes it (protocol version 1,
  * text-format tuples): https://www.postgresql.org/docs/current/protocol-logicalrep-message-formats.html.
  * It reads what pg_logical_slot_get_binary_changes returns for the generated publication: Begin, Relation,
- * Insert, Update, Delete and Commit. Enough to turn the source's own change stream into Debezium envelopes.
+ * Insert, Update, Delete, Truncate and Commit. Enough to turn the source's own change stream into Debezium envelopes.
  */
 
 export interface Relation {
@@ -17,7 +17,10 @@ export type Tuple = Record<string, string | null>;
 export type Change =
   | { kind: 'begin'; finalLsn: bigint; commitTimeUs: bigint; xid: number }
   | { kind: 'commit'; lsn: bigint }
-  | { kind: 'insert' | 'update' | 'delete'; relation: Relation; before: Tuple | null; after: Tuple | null; lsn: bigint };
+  | { kind: 'insert' | 'update' | 'delete'; relation: Relation; before: Tuple | null; after: Tuple | null; lsn: bigint }
+  | { kind: 'truncate'; relations: Relation[]; cascade: boolean; restartIdentity: boolean; lsn: bigint }
+  /** a Relation message: the table's columns as of the changes that follow it */
+  | { kind: 'relation'; relation: Relation };
 
 /** Microseconds from 1970 to 2000-01-01, PostgreSQL's epoch. */
 export const PG_EPOCH_US = 946_684_800_000_000n;
@@ -25,7 +28,7 @@ export const PG_EPOCH_US = 946_684_800_000_000n;
 export class PgOutputDecoder {
   private readonly relations = new Map<number, Relation>();
 
-  /** One message; `lsn` is the slot row's position. Relation messages update the decoder and return nothing. */
+  /** One message; `lsn` is the slot row's position. Relation messages update the decoder and are returned too. */
   decode(data: Buffer, lsn: bigint): Change | undefined {
     let at = 1;
     const int16 = () => ((at += 2), data.readInt16BE(at - 2));
@@ -73,8 +76,9 @@ export class PgOutputDecoder {
           int32(); // atttypmod
           columns.push({ name, typeOid, key: (flags & 1) === 1 });
         }
-        this.relations.set(id, { id, schema, table, columns });
-        return undefined;
+        const relation = { id, schema, table, columns };
+        this.relations.set(id, relation);
+        return { kind: 'relation', relation };
       }
       case 'I': {
         const rel = this.relation(int32());
@@ -96,8 +100,14 @@ export class PgOutputDecoder {
         at += 1; // 'K' or 'O'
         return { kind: 'delete', relation: rel, before: tuple(rel), after: null, lsn };
       }
+      case 'T': {
+        const n = int32();
+        const options = data[at++]!;
+        const relations = Array.from({ length: n }, () => this.relation(int32()));
+        return { kind: 'truncate', relations, cascade: (options & 1) === 1, restartIdentity: (options & 2) === 2, lsn };
+      }
       default:
-        return undefined; // Origin, Type, Truncate, Message: not produced by this publication
+        return undefined; // Origin, Type, Message: not produced by this publication
     }
   }
 

@@ -28,8 +28,9 @@ import { buildSuite } from '../../generator/quality/suite.js';
 import { SyncEngine, S3Store, decodeObject, type RawRecord, type Source } from '../../generated/sync/runtime.js';
 import { startPg } from '../../test/helpers/pg.js';
 import { runScript } from '../../test/helpers/psql.js';
+import { duckType, jsonEnvelopeType } from './lake.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
-import { DUCKDB_MACROS, pythonSql, sparkToDuckdb } from './spark-sql.js';
+import { DUCKDB_MACROS, hasPythonSql, pythonSql, sparkToDuckdb } from './spark-sql.js';
 
 const require = createRequire(import.meta.url);
 const S3rver = require('s3rver') as new (o: Record<string, unknown>) => { run(): Promise<{ port: number }>; close(): Promise<void> };
@@ -355,10 +356,13 @@ export async function runExample(opts: ExampleOptions): Promise<ExampleResult> {
       const mine = stored.filter((r) => r.topic === topic && r.value !== null);
       const decoded = mine.map((r) => (ds === users ? envelopeType.fromBuffer(r.value!.subarray(5)) : JSON.parse(r.value!.toString('utf8'))));
       const eventsFile = join(work, `${lakeName(ds)}.decoded.jsonl`);
-      writeFileSync(eventsFile, decoded.map((e) => JSON.stringify({ e })).join('\n') + '\n');
-      await con.run(`CREATE OR REPLACE TABLE decoded AS SELECT * FROM read_json('${eventsFile}', format = 'newline_delimited', columns = {'e': '${duckStruct(ds === users ? envelopeSchema : JSON.parse(files.get(`avro/${topic}/value.schema.json`)!)).replace(/'/g, "''")}'})`);
+      writeFileSync(eventsFile, decoded.map((e) => JSON.stringify({ e, _run_date: '2024-03-01' })).join('\n') + '\n');
       const job = files.get(`spark/${lakeName(ds)}_job.py`)!;
+      // the Cassandra envelope as the job's from_json types it (ENVELOPE_SCHEMA: range tombstone bounds included)
+      const eType = ds === users ? duckStruct(envelopeSchema) : duckType(jsonEnvelopeType(ds, job));
+      await con.run(`CREATE OR REPLACE TABLE decoded AS SELECT * FROM read_json('${eventsFile}', format = 'newline_delimited', columns = {'e': '${eType.replace(/'/g, "''")}', '_run_date': 'VARCHAR'})`);
       await con.run(`CREATE OR REPLACE TABLE events AS ${sparkToDuckdb(pythonSql(job, 'FLATTEN_SQL'))}`);
+      if (hasPythonSql(job, 'TRUNCATED_SQL')) await con.run(`CREATE OR REPLACE TABLE truncated AS ${sparkToDuckdb(pythonSql(job, 'TRUNCATED_SQL'))}`);
       await con.run(`CREATE OR REPLACE TABLE current_state AS ${sparkToDuckdb(pythonSql(job, 'CURRENT_SQL'))}`);
       await con.run(`CREATE OR REPLACE TABLE checked AS ${sparkToDuckdb(pythonSql(job, 'CHECK_SQL'))}`);
       const out = join(trustedDir, lakeName(ds));

@@ -2,9 +2,11 @@
 r"""Raw -> trusted job for dataset rides (contract rides v1.0.0).
 
 Reads the raw CDC events of topic ridehailing.mobility.rides (JSON lines with base64 key and value, stored byte-exact
-by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
-constraints, writes the rows that break them to quarantine and the rest as Parquet, partitioned by
-requested_date. Re-running a date gives the same result: the job reads every raw event up to that date.
+by the sync), each record once, decodes the Debezium envelopes (JSON),
+computes the current state of every key, checks the contract's constraints, writes the rows that break them
+to quarantine and the rest as Parquet, partitioned by requested_date. Each run recomputes
+the whole state from every raw event up to --run-date and replaces the trusted table:
+re-running a date gives the same result.
 
 Spark 3.5:
 
@@ -22,7 +24,7 @@ import os
 
 from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
-from pyspark.sql.types import BooleanType, DateType, DecimalType, DoubleType, IntegerType, LongType, ShortType, StringType, StructField, StructType, TimestampType
+from pyspark.sql.types import ArrayType, BooleanType, DateType, DecimalType, DoubleType, IntegerType, LongType, ShortType, StringType, StructField, StructType, TimestampType
 
 RAW_PATH = "s3a://lake-raw/raw/ridehailing.mobility.rides/"
 TRUSTED_PATH = "s3a://lake-trusted/trusted/rides/"
@@ -69,7 +71,7 @@ ROW_SCHEMA = StructType([
 ENVELOPE_SCHEMA = StructType([
     StructField("ts_ms", LongType(), True),
     StructField("op", StringType(), True),
-    StructField("source", StructType([StructField("ts_ms", LongType(), True), StructField("file", StringType(), True), StructField("pos", IntegerType(), True)]), True),
+    StructField("source", StructType([StructField("ts_ms", LongType(), True), StructField("ts_us", LongType(), True), StructField("file", StringType(), True), StructField("pos", IntegerType(), True)]), True),
     StructField("after", StructType([
         StructField("city", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("requested_date", StructType([StructField("value", LongType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
@@ -91,93 +93,178 @@ ENVELOPE_SCHEMA = StructType([
         StructField("currency", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("payment_method", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("rating", StructType([StructField("value", LongType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
+        StructField("_range_start", StructType([StructField("method", StringType(), True), StructField("values", ArrayType(StructType([StructField("name", StringType(), True), StructField("value", StringType(), True), StructField("type", StringType(), True)]), True), True)]), True),
+        StructField("_range_end", StructType([StructField("method", StringType(), True), StructField("values", ArrayType(StructType([StructField("name", StringType(), True), StructField("value", StringType(), True), StructField("type", StringType(), True)]), True), True)]), True),
     ]), True),
 ])
+
+# The raw records each once: a store without conditional writes can hold a fenced writer's copy of a record too
+# (byte-identical); the Kafka partition is in the object's name.
+RECORDS_SQL = """
+SELECT key, value, `offset`, `timestamp`, _partition
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY _partition, `offset`, CASE WHEN _partition = '' THEN _object END ORDER BY _object) AS _copy
+  FROM (SELECT key, value, `offset`, `timestamp`, regexp_extract(input_file_name(), '\\\\+(\\\\d{10})\\\\+\\\\d{20}(?:\\\\+[0-9a-z-]+)?\\\\.jsonl$', 1) AS _partition, input_file_name() AS _object FROM raw) AS named
+) AS copies
+WHERE _copy = 1
+"""
 
 # One row per change event, the row's columns in their trusted types, and the order of the events.
 FLATTEN_SQL = """
 SELECT
     e.op AS _op,
-    e.source.ts_ms AS _seq,
-    e.source.ts_ms AS _src_ts,
+    coalesce(e.source.ts_us, unix_micros(timestamp_millis(e.source.ts_ms))) AS _wts,
     e.ts_ms AS _ts,
+    CASE WHEN e.op = 'r' THEN 'range' WHEN e.op = 'd' AND e.after.requested_at.value IS NULL THEN 'partition' ELSE 'row' END AS _scope,
+    unix_micros(CAST(date_add(TRY_CAST(_run_date AS DATE), 1) AS TIMESTAMP)) AS _as_of,
     e.after.city.value AS city,
-    coalesce(e.after.city.`set`, false) AS city__set,
     date_add(DATE '1970-01-01', TRY_CAST(e.after.requested_date.value AS INT)) AS requested_date,
-    coalesce(e.after.requested_date.`set`, false) AS requested_date__set,
     timestamp_millis(e.after.requested_at.value) AS requested_at,
-    coalesce(e.after.requested_at.`set`, false) AS requested_at__set,
     e.after.ride_id.value AS ride_id,
-    coalesce(e.after.ride_id.`set`, false) AS ride_id__set,
     e.after.rider_id.value AS rider_id,
     coalesce(e.after.rider_id.`set`, false) AS rider_id__set,
+    CASE WHEN e.after.rider_id.value IS NOT NULL THEN e.after.rider_id.deletion_ts END AS rider_id__expires,
     e.after.driver_id.value AS driver_id,
     coalesce(e.after.driver_id.`set`, false) AS driver_id__set,
+    CASE WHEN e.after.driver_id.value IS NOT NULL THEN e.after.driver_id.deletion_ts END AS driver_id__expires,
     e.after.status.value AS status,
     coalesce(e.after.status.`set`, false) AS status__set,
+    CASE WHEN e.after.status.value IS NOT NULL THEN e.after.status.deletion_ts END AS status__expires,
     timestamp_millis(e.after.accepted_at.value) AS accepted_at,
     coalesce(e.after.accepted_at.`set`, false) AS accepted_at__set,
+    CASE WHEN e.after.accepted_at.value IS NOT NULL THEN e.after.accepted_at.deletion_ts END AS accepted_at__expires,
     timestamp_millis(e.after.started_at.value) AS started_at,
     coalesce(e.after.started_at.`set`, false) AS started_at__set,
+    CASE WHEN e.after.started_at.value IS NOT NULL THEN e.after.started_at.deletion_ts END AS started_at__expires,
     timestamp_millis(e.after.completed_at.value) AS completed_at,
     coalesce(e.after.completed_at.`set`, false) AS completed_at__set,
+    CASE WHEN e.after.completed_at.value IS NOT NULL THEN e.after.completed_at.deletion_ts END AS completed_at__expires,
     e.after.pickup_lat.value AS pickup_lat,
     coalesce(e.after.pickup_lat.`set`, false) AS pickup_lat__set,
+    CASE WHEN e.after.pickup_lat.value IS NOT NULL THEN e.after.pickup_lat.deletion_ts END AS pickup_lat__expires,
     e.after.pickup_lon.value AS pickup_lon,
     coalesce(e.after.pickup_lon.`set`, false) AS pickup_lon__set,
+    CASE WHEN e.after.pickup_lon.value IS NOT NULL THEN e.after.pickup_lon.deletion_ts END AS pickup_lon__expires,
     e.after.dropoff_lat.value AS dropoff_lat,
     coalesce(e.after.dropoff_lat.`set`, false) AS dropoff_lat__set,
+    CASE WHEN e.after.dropoff_lat.value IS NOT NULL THEN e.after.dropoff_lat.deletion_ts END AS dropoff_lat__expires,
     e.after.dropoff_lon.value AS dropoff_lon,
     coalesce(e.after.dropoff_lon.`set`, false) AS dropoff_lon__set,
+    CASE WHEN e.after.dropoff_lon.value IS NOT NULL THEN e.after.dropoff_lon.deletion_ts END AS dropoff_lon__expires,
     e.after.distance_km.value AS distance_km,
     coalesce(e.after.distance_km.`set`, false) AS distance_km__set,
+    CASE WHEN e.after.distance_km.value IS NOT NULL THEN e.after.distance_km.deletion_ts END AS distance_km__expires,
     TRY_CAST(e.after.duration_s.value AS INT) AS duration_s,
     coalesce(e.after.duration_s.`set`, false) AS duration_s__set,
+    CASE WHEN e.after.duration_s.value IS NOT NULL THEN e.after.duration_s.deletion_ts END AS duration_s__expires,
     TRY_CAST(e.after.fare_amount.value AS DECIMAL(10,2)) AS fare_amount,
     (e.after.fare_amount.value IS NOT NULL AND TRY_CAST(e.after.fare_amount.value AS DECIMAL(10,2)) IS NULL) AS fare_amount__bad,
     coalesce(e.after.fare_amount.`set`, false) AS fare_amount__set,
+    CASE WHEN e.after.fare_amount.value IS NOT NULL THEN e.after.fare_amount.deletion_ts END AS fare_amount__expires,
     e.after.currency.value AS currency,
     coalesce(e.after.currency.`set`, false) AS currency__set,
+    CASE WHEN e.after.currency.value IS NOT NULL THEN e.after.currency.deletion_ts END AS currency__expires,
     e.after.payment_method.value AS payment_method,
     coalesce(e.after.payment_method.`set`, false) AS payment_method__set,
+    CASE WHEN e.after.payment_method.value IS NOT NULL THEN e.after.payment_method.deletion_ts END AS payment_method__expires,
     TRY_CAST(e.after.rating.value AS SMALLINT) AS rating,
-    coalesce(e.after.rating.`set`, false) AS rating__set
+    coalesce(e.after.rating.`set`, false) AS rating__set,
+    CASE WHEN e.after.rating.value IS NOT NULL THEN e.after.rating.deletion_ts END AS rating__expires,
+    CASE WHEN e.op = 'i' AND NOT ((e.after.rider_id.value IS NOT NULL AND e.after.rider_id.deletion_ts IS NULL) OR (e.after.driver_id.value IS NOT NULL AND e.after.driver_id.deletion_ts IS NULL) OR (e.after.status.value IS NOT NULL AND e.after.status.deletion_ts IS NULL) OR (e.after.accepted_at.value IS NOT NULL AND e.after.accepted_at.deletion_ts IS NULL) OR (e.after.started_at.value IS NOT NULL AND e.after.started_at.deletion_ts IS NULL) OR (e.after.completed_at.value IS NOT NULL AND e.after.completed_at.deletion_ts IS NULL) OR (e.after.pickup_lat.value IS NOT NULL AND e.after.pickup_lat.deletion_ts IS NULL) OR (e.after.pickup_lon.value IS NOT NULL AND e.after.pickup_lon.deletion_ts IS NULL) OR (e.after.dropoff_lat.value IS NOT NULL AND e.after.dropoff_lat.deletion_ts IS NULL) OR (e.after.dropoff_lon.value IS NOT NULL AND e.after.dropoff_lon.deletion_ts IS NULL) OR (e.after.distance_km.value IS NOT NULL AND e.after.distance_km.deletion_ts IS NULL) OR (e.after.duration_s.value IS NOT NULL AND e.after.duration_s.deletion_ts IS NULL) OR (e.after.fare_amount.value IS NOT NULL AND e.after.fare_amount.deletion_ts IS NULL) OR (e.after.currency.value IS NOT NULL AND e.after.currency.deletion_ts IS NULL) OR (e.after.payment_method.value IS NOT NULL AND e.after.payment_method.deletion_ts IS NULL) OR (e.after.rating.value IS NOT NULL AND e.after.rating.deletion_ts IS NULL)) THEN greatest(CASE WHEN e.after.rider_id.value IS NOT NULL THEN e.after.rider_id.deletion_ts END, CASE WHEN e.after.driver_id.value IS NOT NULL THEN e.after.driver_id.deletion_ts END, CASE WHEN e.after.status.value IS NOT NULL THEN e.after.status.deletion_ts END, CASE WHEN e.after.accepted_at.value IS NOT NULL THEN e.after.accepted_at.deletion_ts END, CASE WHEN e.after.started_at.value IS NOT NULL THEN e.after.started_at.deletion_ts END, CASE WHEN e.after.completed_at.value IS NOT NULL THEN e.after.completed_at.deletion_ts END, CASE WHEN e.after.pickup_lat.value IS NOT NULL THEN e.after.pickup_lat.deletion_ts END, CASE WHEN e.after.pickup_lon.value IS NOT NULL THEN e.after.pickup_lon.deletion_ts END, CASE WHEN e.after.dropoff_lat.value IS NOT NULL THEN e.after.dropoff_lat.deletion_ts END, CASE WHEN e.after.dropoff_lon.value IS NOT NULL THEN e.after.dropoff_lon.deletion_ts END, CASE WHEN e.after.distance_km.value IS NOT NULL THEN e.after.distance_km.deletion_ts END, CASE WHEN e.after.duration_s.value IS NOT NULL THEN e.after.duration_s.deletion_ts END, CASE WHEN e.after.fare_amount.value IS NOT NULL THEN e.after.fare_amount.deletion_ts END, CASE WHEN e.after.currency.value IS NOT NULL THEN e.after.currency.deletion_ts END, CASE WHEN e.after.payment_method.value IS NOT NULL THEN e.after.payment_method.deletion_ts END, CASE WHEN e.after.rating.value IS NOT NULL THEN e.after.rating.deletion_ts END) END AS _live_expires,
+    try_to_timestamp(array_max(transform(filter(e.after._range_start.`values`, v -> v.name = 'requested_at'), v -> v.value)), 'yyyy-MM-dd HH:mmXX') AS requested_at__start,
+    try_to_timestamp(array_max(transform(filter(e.after._range_end.`values`, v -> v.name = 'requested_at'), v -> v.value)), 'yyyy-MM-dd HH:mmXX') AS requested_at__end,
+    array_max(transform(filter(e.after._range_start.`values`, v -> v.name = 'ride_id'), v -> v.value)) AS ride_id__start,
+    array_max(transform(filter(e.after._range_end.`values`, v -> v.name = 'ride_id'), v -> v.value)) AS ride_id__end,
+    coalesce(e.after._range_start.method RLIKE 'INCL_START', false) AS _start_inclusive,
+    coalesce(e.after._range_end.method RLIKE 'INCL_END', false) AS _end_inclusive,
+    e.op = 'r' AND (coalesce(exists(e.after._range_start.`values`, v -> NOT ((v.name = 'requested_at' AND try_to_timestamp(v.value, 'yyyy-MM-dd HH:mmXX') IS NOT NULL) OR (v.name = 'ride_id' AND v.value IS NOT NULL))), true) OR coalesce(exists(e.after._range_end.`values`, v -> NOT ((v.name = 'requested_at' AND try_to_timestamp(v.value, 'yyyy-MM-dd HH:mmXX') IS NOT NULL) OR (v.name = 'ride_id' AND v.value IS NOT NULL))), true)) AS _range_unreadable
 FROM decoded
 WHERE e IS NOT NULL
 """
 
-# The latest state per key; deleted keys dropped.
+# The current state of each key: Cassandra's write semantics: each cell's latest write by write time; row, partition and range deletions; TTLs.
 CURRENT_SQL = """
-SELECT city, requested_date, requested_at, ride_id, rider_id, driver_id, status, accepted_at, started_at, completed_at, pickup_lat, pickup_lon, dropoff_lat, dropoff_lon, distance_km, duration_s, fare_amount, currency, payment_method, rating, fare_amount__bad
-FROM (
-  SELECT
+SELECT
     city,
     requested_date,
     requested_at,
     ride_id,
-    last_value(CASE WHEN rider_id__set THEN rider_id END, true) OVER w AS rider_id,
-    last_value(CASE WHEN driver_id__set THEN driver_id END, true) OVER w AS driver_id,
-    last_value(CASE WHEN status__set THEN status END, true) OVER w AS status,
-    last_value(CASE WHEN accepted_at__set THEN accepted_at END, true) OVER w AS accepted_at,
-    last_value(CASE WHEN started_at__set THEN started_at END, true) OVER w AS started_at,
-    last_value(CASE WHEN completed_at__set THEN completed_at END, true) OVER w AS completed_at,
-    last_value(CASE WHEN pickup_lat__set THEN pickup_lat END, true) OVER w AS pickup_lat,
-    last_value(CASE WHEN pickup_lon__set THEN pickup_lon END, true) OVER w AS pickup_lon,
-    last_value(CASE WHEN dropoff_lat__set THEN dropoff_lat END, true) OVER w AS dropoff_lat,
-    last_value(CASE WHEN dropoff_lon__set THEN dropoff_lon END, true) OVER w AS dropoff_lon,
-    last_value(CASE WHEN distance_km__set THEN distance_km END, true) OVER w AS distance_km,
-    last_value(CASE WHEN duration_s__set THEN duration_s END, true) OVER w AS duration_s,
-    last_value(CASE WHEN fare_amount__set THEN fare_amount END, true) OVER w AS fare_amount,
-    last_value(CASE WHEN currency__set THEN currency END, true) OVER w AS currency,
-    last_value(CASE WHEN payment_method__set THEN payment_method END, true) OVER w AS payment_method,
-    last_value(CASE WHEN rating__set THEN rating END, true) OVER w AS rating,
-    last_value(CASE WHEN fare_amount__set THEN fare_amount__bad END, true) OVER w AS fare_amount__bad,
-    last_value(_op) OVER w AS _last_op,
-    row_number() OVER (PARTITION BY city, requested_date, requested_at, ride_id ORDER BY _seq DESC, _ts DESC) AS _rn
-  FROM events
-  WINDOW w AS (PARTITION BY city, requested_date, requested_at, ride_id ORDER BY _seq, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-) AS merged
-WHERE _rn = 1 AND _last_op <> 'd'
+    CASE WHEN rider_id__cell.v IS NOT NULL AND (_deleted IS NULL OR rider_id__cell.ts > _deleted) AND (rider_id__cell.expires IS NULL OR rider_id__cell.expires > _as_of) THEN rider_id__cell.v END AS rider_id,
+    CASE WHEN driver_id__cell.v IS NOT NULL AND (_deleted IS NULL OR driver_id__cell.ts > _deleted) AND (driver_id__cell.expires IS NULL OR driver_id__cell.expires > _as_of) THEN driver_id__cell.v END AS driver_id,
+    CASE WHEN status__cell.v IS NOT NULL AND (_deleted IS NULL OR status__cell.ts > _deleted) AND (status__cell.expires IS NULL OR status__cell.expires > _as_of) THEN status__cell.v END AS status,
+    CASE WHEN accepted_at__cell.v IS NOT NULL AND (_deleted IS NULL OR accepted_at__cell.ts > _deleted) AND (accepted_at__cell.expires IS NULL OR accepted_at__cell.expires > _as_of) THEN accepted_at__cell.v END AS accepted_at,
+    CASE WHEN started_at__cell.v IS NOT NULL AND (_deleted IS NULL OR started_at__cell.ts > _deleted) AND (started_at__cell.expires IS NULL OR started_at__cell.expires > _as_of) THEN started_at__cell.v END AS started_at,
+    CASE WHEN completed_at__cell.v IS NOT NULL AND (_deleted IS NULL OR completed_at__cell.ts > _deleted) AND (completed_at__cell.expires IS NULL OR completed_at__cell.expires > _as_of) THEN completed_at__cell.v END AS completed_at,
+    CASE WHEN pickup_lat__cell.v IS NOT NULL AND (_deleted IS NULL OR pickup_lat__cell.ts > _deleted) AND (pickup_lat__cell.expires IS NULL OR pickup_lat__cell.expires > _as_of) THEN pickup_lat__cell.v END AS pickup_lat,
+    CASE WHEN pickup_lon__cell.v IS NOT NULL AND (_deleted IS NULL OR pickup_lon__cell.ts > _deleted) AND (pickup_lon__cell.expires IS NULL OR pickup_lon__cell.expires > _as_of) THEN pickup_lon__cell.v END AS pickup_lon,
+    CASE WHEN dropoff_lat__cell.v IS NOT NULL AND (_deleted IS NULL OR dropoff_lat__cell.ts > _deleted) AND (dropoff_lat__cell.expires IS NULL OR dropoff_lat__cell.expires > _as_of) THEN dropoff_lat__cell.v END AS dropoff_lat,
+    CASE WHEN dropoff_lon__cell.v IS NOT NULL AND (_deleted IS NULL OR dropoff_lon__cell.ts > _deleted) AND (dropoff_lon__cell.expires IS NULL OR dropoff_lon__cell.expires > _as_of) THEN dropoff_lon__cell.v END AS dropoff_lon,
+    CASE WHEN distance_km__cell.v IS NOT NULL AND (_deleted IS NULL OR distance_km__cell.ts > _deleted) AND (distance_km__cell.expires IS NULL OR distance_km__cell.expires > _as_of) THEN distance_km__cell.v END AS distance_km,
+    CASE WHEN duration_s__cell.v IS NOT NULL AND (_deleted IS NULL OR duration_s__cell.ts > _deleted) AND (duration_s__cell.expires IS NULL OR duration_s__cell.expires > _as_of) THEN duration_s__cell.v END AS duration_s,
+    CASE WHEN (fare_amount__cell.v IS NOT NULL OR fare_amount__cell.bad) AND (_deleted IS NULL OR fare_amount__cell.ts > _deleted) AND (fare_amount__cell.expires IS NULL OR fare_amount__cell.expires > _as_of) THEN fare_amount__cell.v END AS fare_amount,
+    CASE WHEN currency__cell.v IS NOT NULL AND (_deleted IS NULL OR currency__cell.ts > _deleted) AND (currency__cell.expires IS NULL OR currency__cell.expires > _as_of) THEN currency__cell.v END AS currency,
+    CASE WHEN payment_method__cell.v IS NOT NULL AND (_deleted IS NULL OR payment_method__cell.ts > _deleted) AND (payment_method__cell.expires IS NULL OR payment_method__cell.expires > _as_of) THEN payment_method__cell.v END AS payment_method,
+    CASE WHEN rating__cell.v IS NOT NULL AND (_deleted IS NULL OR rating__cell.ts > _deleted) AND (rating__cell.expires IS NULL OR rating__cell.expires > _as_of) THEN rating__cell.v END AS rating,
+    ((fare_amount__cell.v IS NOT NULL OR fare_amount__cell.bad) AND (_deleted IS NULL OR fare_amount__cell.ts > _deleted) AND (fare_amount__cell.expires IS NULL OR fare_amount__cell.expires > _as_of) AND fare_amount__cell.bad) AS fare_amount__bad
+FROM (
+  SELECT *, greatest(_partition_deleted, _range_deleted, _row_deleted) AS _deleted
+  FROM (
+    SELECT
+      city,
+      requested_date,
+      requested_at,
+      ride_id,
+      _as_of,
+      _partition_deleted,
+      array_max(transform(filter(_ranges, r -> ((r.requested_at__start IS NOT NULL AND requested_at < r.requested_at__start) OR (r.ride_id__start IS NOT NULL AND requested_at = r.requested_at__start AND ride_id > r.ride_id__start) OR ((r.requested_at__start IS NULL OR requested_at = r.requested_at__start) AND (r.ride_id__start IS NULL OR ride_id = r.ride_id__start) AND r.start_inclusive)) AND ((r.requested_at__end IS NOT NULL AND requested_at > r.requested_at__end) OR (r.ride_id__end IS NOT NULL AND requested_at = r.requested_at__end AND ride_id < r.ride_id__end) OR ((r.requested_at__end IS NULL OR requested_at = r.requested_at__end) AND (r.ride_id__end IS NULL OR ride_id = r.ride_id__end) AND r.end_inclusive))), r -> r.ts)) AS _range_deleted,
+      max(CASE WHEN _op = 'd' THEN _wts END) OVER w AS _row_deleted,
+      last_value(CASE WHEN _op = 'i' THEN named_struct('ts', _wts, 'expires', _live_expires) END, true) OVER w AS _marker,
+      last_value(CASE WHEN rider_id__set THEN named_struct('v', rider_id, 'ts', _wts, 'expires', rider_id__expires) END, true) OVER w AS rider_id__cell,
+      last_value(CASE WHEN driver_id__set THEN named_struct('v', driver_id, 'ts', _wts, 'expires', driver_id__expires) END, true) OVER w AS driver_id__cell,
+      last_value(CASE WHEN status__set THEN named_struct('v', status, 'ts', _wts, 'expires', status__expires) END, true) OVER w AS status__cell,
+      last_value(CASE WHEN accepted_at__set THEN named_struct('v', accepted_at, 'ts', _wts, 'expires', accepted_at__expires) END, true) OVER w AS accepted_at__cell,
+      last_value(CASE WHEN started_at__set THEN named_struct('v', started_at, 'ts', _wts, 'expires', started_at__expires) END, true) OVER w AS started_at__cell,
+      last_value(CASE WHEN completed_at__set THEN named_struct('v', completed_at, 'ts', _wts, 'expires', completed_at__expires) END, true) OVER w AS completed_at__cell,
+      last_value(CASE WHEN pickup_lat__set THEN named_struct('v', pickup_lat, 'ts', _wts, 'expires', pickup_lat__expires) END, true) OVER w AS pickup_lat__cell,
+      last_value(CASE WHEN pickup_lon__set THEN named_struct('v', pickup_lon, 'ts', _wts, 'expires', pickup_lon__expires) END, true) OVER w AS pickup_lon__cell,
+      last_value(CASE WHEN dropoff_lat__set THEN named_struct('v', dropoff_lat, 'ts', _wts, 'expires', dropoff_lat__expires) END, true) OVER w AS dropoff_lat__cell,
+      last_value(CASE WHEN dropoff_lon__set THEN named_struct('v', dropoff_lon, 'ts', _wts, 'expires', dropoff_lon__expires) END, true) OVER w AS dropoff_lon__cell,
+      last_value(CASE WHEN distance_km__set THEN named_struct('v', distance_km, 'ts', _wts, 'expires', distance_km__expires) END, true) OVER w AS distance_km__cell,
+      last_value(CASE WHEN duration_s__set THEN named_struct('v', duration_s, 'ts', _wts, 'expires', duration_s__expires) END, true) OVER w AS duration_s__cell,
+      last_value(CASE WHEN fare_amount__set THEN named_struct('v', fare_amount, 'ts', _wts, 'expires', fare_amount__expires, 'bad', fare_amount__bad) END, true) OVER w AS fare_amount__cell,
+      last_value(CASE WHEN currency__set THEN named_struct('v', currency, 'ts', _wts, 'expires', currency__expires) END, true) OVER w AS currency__cell,
+      last_value(CASE WHEN payment_method__set THEN named_struct('v', payment_method, 'ts', _wts, 'expires', payment_method__expires) END, true) OVER w AS payment_method__cell,
+      last_value(CASE WHEN rating__set THEN named_struct('v', rating, 'ts', _wts, 'expires', rating__expires) END, true) OVER w AS rating__cell,
+      row_number() OVER (PARTITION BY city, requested_date, requested_at, ride_id ORDER BY _wts, _ts) AS _rn
+    FROM (
+      SELECT *,
+        max(CASE WHEN _scope = 'partition' THEN _wts END) OVER (PARTITION BY city, requested_date) AS _partition_deleted,
+        collect_list(CASE WHEN _scope = 'range' THEN named_struct('ts', _wts, 'requested_at__start', requested_at__start, 'requested_at__end', requested_at__end, 'ride_id__start', ride_id__start, 'ride_id__end', ride_id__end, 'start_inclusive', _start_inclusive, 'end_inclusive', _end_inclusive) END) OVER (PARTITION BY city, requested_date) AS _ranges
+      FROM events
+      WHERE CASE WHEN _range_unreadable THEN raise_error('a range tombstone with a bound the job cannot read') ELSE true END
+    ) AS partitioned
+    WHERE _scope = 'row'
+    WINDOW w AS (PARTITION BY city, requested_date, requested_at, ride_id ORDER BY _wts, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  ) AS merged
+  WHERE _rn = 1
+) AS keyed
+WHERE (_marker IS NOT NULL AND (_deleted IS NULL OR _marker.ts > _deleted) AND (_marker.expires IS NULL OR _marker.expires > _as_of))
+   OR (rider_id__cell.v IS NOT NULL AND (_deleted IS NULL OR rider_id__cell.ts > _deleted) AND (rider_id__cell.expires IS NULL OR rider_id__cell.expires > _as_of))
+   OR (driver_id__cell.v IS NOT NULL AND (_deleted IS NULL OR driver_id__cell.ts > _deleted) AND (driver_id__cell.expires IS NULL OR driver_id__cell.expires > _as_of))
+   OR (status__cell.v IS NOT NULL AND (_deleted IS NULL OR status__cell.ts > _deleted) AND (status__cell.expires IS NULL OR status__cell.expires > _as_of))
+   OR (accepted_at__cell.v IS NOT NULL AND (_deleted IS NULL OR accepted_at__cell.ts > _deleted) AND (accepted_at__cell.expires IS NULL OR accepted_at__cell.expires > _as_of))
+   OR (started_at__cell.v IS NOT NULL AND (_deleted IS NULL OR started_at__cell.ts > _deleted) AND (started_at__cell.expires IS NULL OR started_at__cell.expires > _as_of))
+   OR (completed_at__cell.v IS NOT NULL AND (_deleted IS NULL OR completed_at__cell.ts > _deleted) AND (completed_at__cell.expires IS NULL OR completed_at__cell.expires > _as_of))
+   OR (pickup_lat__cell.v IS NOT NULL AND (_deleted IS NULL OR pickup_lat__cell.ts > _deleted) AND (pickup_lat__cell.expires IS NULL OR pickup_lat__cell.expires > _as_of))
+   OR (pickup_lon__cell.v IS NOT NULL AND (_deleted IS NULL OR pickup_lon__cell.ts > _deleted) AND (pickup_lon__cell.expires IS NULL OR pickup_lon__cell.expires > _as_of))
+   OR (dropoff_lat__cell.v IS NOT NULL AND (_deleted IS NULL OR dropoff_lat__cell.ts > _deleted) AND (dropoff_lat__cell.expires IS NULL OR dropoff_lat__cell.expires > _as_of))
+   OR (dropoff_lon__cell.v IS NOT NULL AND (_deleted IS NULL OR dropoff_lon__cell.ts > _deleted) AND (dropoff_lon__cell.expires IS NULL OR dropoff_lon__cell.expires > _as_of))
+   OR (distance_km__cell.v IS NOT NULL AND (_deleted IS NULL OR distance_km__cell.ts > _deleted) AND (distance_km__cell.expires IS NULL OR distance_km__cell.expires > _as_of))
+   OR (duration_s__cell.v IS NOT NULL AND (_deleted IS NULL OR duration_s__cell.ts > _deleted) AND (duration_s__cell.expires IS NULL OR duration_s__cell.expires > _as_of))
+   OR ((fare_amount__cell.v IS NOT NULL OR fare_amount__cell.bad) AND (_deleted IS NULL OR fare_amount__cell.ts > _deleted) AND (fare_amount__cell.expires IS NULL OR fare_amount__cell.expires > _as_of))
+   OR (currency__cell.v IS NOT NULL AND (_deleted IS NULL OR currency__cell.ts > _deleted) AND (currency__cell.expires IS NULL OR currency__cell.expires > _as_of))
+   OR (payment_method__cell.v IS NOT NULL AND (_deleted IS NULL OR payment_method__cell.ts > _deleted) AND (payment_method__cell.expires IS NULL OR payment_method__cell.expires > _as_of))
+   OR (rating__cell.v IS NOT NULL AND (_deleted IS NULL OR rating__cell.ts > _deleted) AND (rating__cell.expires IS NULL OR rating__cell.expires > _as_of))
 """
 
 # Each row with the contract rules it breaks (empty when none).
@@ -241,7 +328,9 @@ def spark_session(app_name):
     return (
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # each run writes the whole current state: the overwrite replaces the whole table, so a partition none of
+        # whose rows is current any more (all deleted or quarantined) does not keep its old files
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
         # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
@@ -254,10 +343,11 @@ def spark_session(app_name):
     )
 
 
-def decode(raw):
-    """Debezium envelopes from the raw records; tombstones (null values) carry no state and are skipped."""
-    events = raw.where(F.col("value").isNotNull())
-    return events.select(F.from_json(F.unbase64("value").cast("string"), ENVELOPE_SCHEMA, {"mode": "FAILFAST"}).alias("e"))
+def decode(records, run_date):
+    """Debezium envelopes from the raw records, with the run date TTLs are read at; tombstones (null values)
+    carry no state and are skipped."""
+    events = records.where(F.col("value").isNotNull())
+    return events.select(F.from_json(F.unbase64("value").cast("string"), ENVELOPE_SCHEMA, {"mode": "FAILFAST"}).alias("e"), F.lit(run_date).alias("_run_date"))
 
 
 def main(argv=None):
@@ -270,7 +360,9 @@ def main(argv=None):
 
     spark = spark_session("contractgen-rides")
     raw = spark.read.schema(RAW_SCHEMA).json(args.raw).where(F.col("dt") <= args.run_date)
-    decode(raw).createOrReplaceTempView("decoded")
+    raw.createOrReplaceTempView("raw")
+    records = spark.sql(RECORDS_SQL)
+    decode(records, args.run_date).createOrReplaceTempView("decoded")
     spark.sql(FLATTEN_SQL).createOrReplaceTempView("events")
     spark.sql(CURRENT_SQL).createOrReplaceTempView("current_state")
     checked = spark.sql(CHECK_SQL).cache()

@@ -60,6 +60,11 @@ export interface PlatformConfig {
      * table only the views' owner may read. Its value never comes from contractgen (docs/targets/trino.md).
      */
     maskingKey: { schema: string; table: string };
+    /**
+     * The Hive Metastore of the Hive-connector catalogs (`hive.metastore.uri` of the generated catalog files): the
+     * raw catalog, and the trusted one in Hive mode. The Iceberg catalog uses `iceberg.uri`.
+     */
+    metastoreUri: string;
   };
   /**
    * The Iceberg catalog of the trusted tables with `trino.tableFormat: iceberg`: the Spark jobs write through it, and
@@ -133,7 +138,7 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   connect: { url: 'http://connect:8083', cluster: 'connect', namespace: 'kafka', credentials: { secretName: 'cdc-credentials', key: 'credentials.properties' } },
   schemaRegistry: { url: 'http://schema-registry:8081', defaultCompatibility: 'BACKWARD' },
   minio: { endpoint: 'http://minio:9000', region: 'us-east-1', buckets: { raw: 'lake-raw', trusted: 'lake-trusted', quarantine: 'lake-quarantine' } },
-  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' } },
+  trino: { tableFormat: 'hive', catalogs: { raw: 'hive', trusted: 'hive' }, maskingKey: { schema: 'restricted', table: 'pii_hash_key' }, metastoreUri: 'thrift://hive-metastore:9083' },
   iceberg: { sparkCatalog: 'lake', catalogType: 'hive', uri: 'thrift://hive-metastore:9083' },
   unityCatalog: { catalog: 'lake', url: 'http://unity-catalog:8080' },
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
@@ -213,6 +218,7 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'trino.maskingKey': 'Where the masked views read the key of their keyed hash (`hmac_sha256`), in the trusted catalog: a one-row table only the views\' owner may read. Its value never comes from contractgen.',
   'trino.maskingKey.schema': 'The schema of that table.',
   'trino.maskingKey.table': 'Its name.',
+  'trino.metastoreUri': "The Hive Metastore's `thrift://` URI of the Hive-connector catalogs: `hive.metastore.uri` in the generated catalog files (`generated/trino/catalog/`) of the raw catalog and, in Hive mode, the trusted one. With `iceberg.catalogType: hive` it is normally the same metastore as `iceberg.uri`.",
   iceberg: 'The Iceberg catalog of the trusted tables, with `trino.tableFormat: iceberg`: the Spark jobs write through it; `trino.catalogs.trusted` must be a Trino Iceberg catalog on the same metastore or REST catalog.',
   'iceberg.sparkCatalog': 'The catalog\'s name in the Spark session (`spark.sql.catalog.<name>` = `org.apache.iceberg.spark.SparkCatalog`): the jobs write `<name>.<trustedSchema>.<dataset>`.',
   'iceberg.catalogType': 'Iceberg\'s catalog `type`: `hive` (a Hive Metastore) or `rest` (an Iceberg REST catalog).',

@@ -70,10 +70,16 @@ export function mysqlGrammar(): Promise<Grammar> {
     const dist = dirname(require.resolve('dt-sql-parser'));
     // vitest loads the package through its own transform; plain node needs the hook
     if (!process.env.VITEST) register(`data:text/javascript,${encodeURIComponent(HOOK)}`);
+    // a real import() (load/dynamic-import.cts) even from the bundled CLI, where import() becomes require(): the
+    // grammar is ES modules only, and antlr4ng must be the ES build the grammar itself imports
+    // (under vitest, which runs the sources and transforms the package itself, a plain import())
+    const importModule: (specifier: string) => Promise<unknown> = process.env.VITEST
+      ? (specifier) => import(specifier)
+      : (require('../load/dynamic-import.cjs') as { importModule(specifier: string): Promise<unknown> }).importModule;
     const [lexerMod, parserMod, antlr] = await Promise.all([
-      import(pathToFileURL(join(dist, 'lib', 'mysql', 'MySqlLexer.js')).href) as Promise<{ MySqlLexer: new (input: unknown) => unknown }>,
-      import(pathToFileURL(join(dist, 'lib', 'mysql', 'MySqlParser.js')).href) as Promise<{ MySqlParser: new (tokens: unknown) => Record<string, unknown> & { program(): Ctx } }>,
-      import('antlr4ng') as Promise<Record<string, unknown>>,
+      importModule(pathToFileURL(join(dist, 'lib', 'mysql', 'MySqlLexer.js')).href) as Promise<{ MySqlLexer: new (input: unknown) => unknown }>,
+      importModule(pathToFileURL(join(dist, 'lib', 'mysql', 'MySqlParser.js')).href) as Promise<{ MySqlParser: new (tokens: unknown) => Record<string, unknown> & { program(): Ctx } }>,
+      importModule('antlr4ng') as Promise<Record<string, unknown>>,
     ]);
     const { CharStreams, CommonTokenStream, PredictionMode } = antlr as unknown as {
       CharStreams: { fromString(s: string): unknown };

@@ -71,6 +71,8 @@ export function connectorConfig(c: CdcConnector, config: PlatformConfig): Record
     'time.precision.mode': 'adaptive_time_microseconds',
     'schema.name.adjustment.mode': 'avro',
     'tombstones.on.delete': 'true',
+    // TRUNCATE as an event (op t; the default "t" skips it): the trusted job drops every row written before it
+    'skipped.operations': 'none',
     'heartbeat.interval.ms': String(d.heartbeatIntervalMs),
     ...converters(config),
     ...transforms,

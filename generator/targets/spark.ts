@@ -33,6 +33,8 @@ function sparkOfJson(j: JsonSchema): string {
 }
 
 const pyField = (name: string, type: string, nullable: boolean) => `StructField(${pyString(name)}, ${type}, ${nullable ? 'True' : 'False'})`;
+/** A range tombstone's bound as the Cassandra connector writes it: the bound's kind and its clustering values as text. */
+const RANGE_BOUND = `StructType([${pyField('method', 'StringType()', true)}, ${pyField('values', `ArrayType(StructType([${pyField('name', 'StringType()', true)}, ${pyField('value', 'StringType()', true)}, ${pyField('type', 'StringType()', true)}]), True)`, true)}])`;
 
 /**
  * The rules each row is checked against, as Spark SQL conditions that are true when the rule is broken. A field in
@@ -72,7 +74,49 @@ function cdcConversion(f: Field, src: SourceKind): CdcConversion {
   return src === 'cassandra' ? c.cassandraJson : c.avro[src];
 }
 
-export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string; current: string; check: string } {
+export interface SparkSql {
+  /** the raw records of the topic's folder, each (partition, offset) once */
+  records: string;
+  flatten: string;
+  /** relational sources: the position of the last TRUNCATE */
+  truncated?: string;
+  current: string;
+  check: string;
+}
+
+/** The regular expression of a raw object's name (sync's objectKey): its 10-digit Kafka partition is group 1. */
+export const RAW_OBJECT_NAME = String.raw`\+(\d{10})\+\d{20}(?:\+[0-9a-z-]+)?\.jsonl$`;
+
+/**
+ * The raw records each once. A store without conditional writes can hold a record twice (an upload that finished
+ * after its writer was fenced); copies are byte-identical, so the job keeps one per (Kafka partition, offset) of
+ * the topic's folder. The partition is in the object's name only (sync's objectKey); an object not named so is
+ * kept whole.
+ */
+function recordsSql(): string {
+  return [
+    'SELECT key, value, `offset`, `timestamp`, _partition',
+    'FROM (',
+    "  SELECT *, row_number() OVER (PARTITION BY _partition, `offset`, CASE WHEN _partition = '' THEN _object END ORDER BY _object) AS _copy",
+    `  FROM (SELECT key, value, \`offset\`, \`timestamp\`, regexp_extract(input_file_name(), ${sparkString(RAW_OBJECT_NAME)}, 1) AS _partition, input_file_name() AS _object FROM raw) AS named`,
+    ') AS copies',
+    'WHERE _copy = 1',
+  ].join('\n');
+}
+
+/** Cassandra's rendering of a clustering bound (AbstractType.getString) read back as the column's trusted type. */
+function boundValue(f: Field, text: string): string {
+  const ddl = mapType(f.type).spark.ddl;
+  if (ddl === 'string') return text;
+  // TimestampSerializer.toString: "yyyy-MM-dd HH:mmXX" in the node's zone (minutes only)
+  if (f.type.kind === 'timestamp' || f.type.kind === 'timestamp_ntz') {
+    const ts = `try_to_timestamp(${text}, 'yyyy-MM-dd HH:mmXX')`;
+    return ddl === 'timestamp' ? ts : `CAST(${ts} AS ${ddl.toUpperCase()})`;
+  }
+  return `TRY_CAST(${text} AS ${ddl.toUpperCase()})`;
+}
+
+export function sparkSql(ds: Dataset, config: PlatformConfig): SparkSql {
   const src = ds.source!.kind;
   const fields = ds.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -91,62 +135,32 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
     const value = cdcConversion(f, src).sql(raw, sparkString);
     return [`${value} AS ${sparkIdent(f.physicalName)}`, ...(typeChecked.has(f) ? [`(${raw} IS NOT NULL AND ${value} IS NULL) AS ${bad(f)}`] : [])];
   };
+  const records = recordsSql();
   let flatten: string;
   let current: string;
+  let truncated: string | undefined;
   if (src === 'cassandra') {
-    flatten = [
-      'SELECT',
-      indent([
-        'e.op AS _op',
-        'e.source.ts_ms AS _seq',
-        'e.source.ts_ms AS _src_ts',
-        'e.ts_ms AS _ts',
-        ...fields.flatMap((f) => [
-          ...converted(f, `e.after.${sparkIdent(f.physicalName)}.value`),
-          f.cdcExcluded ? `false AS ${sparkIdent(`${f.physicalName}__set`)}` : `coalesce(e.after.${sparkIdent(f.physicalName)}.\`set\`, false) AS ${sparkIdent(`${f.physicalName}__set`)}`,
-        ]),
-      ]),
-      'FROM decoded',
-      'WHERE e IS NOT NULL',
-    ].join('\n');
-    // Cassandra events carry only the cells a write touched: merge them column by column, newest set value wins.
-    const nonKey = fields.filter((f) => !ds.primaryKey.includes(f.name));
-    const latestSet = (f: Field, col: string) => `last_value(CASE WHEN ${sparkIdent(`${f.physicalName}__set`)} THEN ${col} END, true) OVER w`;
-    current = [
-      `SELECT ${[...cols, ...badCols].join(', ')}`,
-      'FROM (',
-      '  SELECT',
-      indent(
-        [
-          ...pk,
-          ...nonKey.map((f) => `${latestSet(f, sparkIdent(f.physicalName))} AS ${sparkIdent(f.physicalName)}`),
-          ...fields.filter((f) => typeChecked.has(f)).map((f) => `${latestSet(f, bad(f))} AS ${bad(f)}`),
-          'last_value(_op) OVER w AS _last_op',
-          `row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC, _ts DESC) AS _rn`,
-        ],
-        4,
-      ),
-      '  FROM events',
-      `  WINDOW w AS (PARTITION BY ${pk.join(', ')} ORDER BY _seq, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
-      ') AS merged',
-      "WHERE _rn = 1 AND _last_op <> 'd'",
-    ].join('\n');
+    ({ flatten, current } = cassandraSql(ds, { cols, badCols, typeChecked, converted, indent, bad }));
   } else {
     const seq = src === 'postgres' ? 'e.source.lsn' : "concat(e.source.file, ':', lpad(CAST(e.source.pos AS STRING), 20, '0'), ':', lpad(CAST(e.source.row AS STRING), 10, '0'))";
-    // the row's state: the old row of a delete (its key), the new row otherwise
+    // the row's state: the old row of a delete (its key), the new row otherwise; a truncate carries none
     const raw = (f: Field) => `_row.${sparkIdent(f.physicalName)}`;
     flatten = [
       'SELECT',
       indent(['e.op AS _op', `${seq} AS _seq`, 'e.source.ts_ms AS _src_ts', 'e.ts_ms AS _ts', ...fields.flatMap((f) => converted(f, raw(f)))]),
       "FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d",
     ].join('\n');
+    // a TRUNCATE (op t) removes every row whose latest event came before it
+    truncated = "SELECT max(_seq) AS _truncated FROM events WHERE _op = 't'";
     current = [
       `SELECT ${[...cols, ...badCols].join(', ')}`,
       'FROM (',
       `  SELECT *, row_number() OVER (PARTITION BY ${pk.join(', ')} ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn`,
       '  FROM events',
+      "  WHERE _op <> 't'",
       ') AS ranked',
-      "WHERE _rn = 1 AND _op <> 'd'",
+      'CROSS JOIN truncated',
+      "WHERE _rn = 1 AND _op <> 'd' AND (_truncated IS NULL OR _seq > _truncated)",
     ].join('\n');
   }
   const checks = violationChecks(ds, typeChecked);
@@ -156,7 +170,143 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): { flatten: string
     'FROM current_state',
   ].join('\n');
   void config;
-  return { flatten, current, check };
+  return { records, flatten, ...(truncated ? { truncated } : {}), current, check };
+}
+
+interface SqlParts {
+  cols: string[];
+  badCols: string[];
+  typeChecked: ReadonlySet<Field>;
+  converted: (f: Field, raw: string) => string[];
+  indent: (xs: string[], n?: number) => string;
+  bad: (f: Field) => string;
+}
+
+/**
+ * Cassandra's write semantics over the connector's events (test/facts/debezium/cassandra.json), as the reference
+ * model in the tests applies them:
+ * - every event carries its write time in microseconds (source.ts_us; source.ts_ms * 1000 before Debezium has it);
+ *   the top-level ts_ms is when the connector made the event, and only breaks ties;
+ * - a cell is the latest write of its column (set: true), a null write included: it clears the column;
+ * - a deletion with write time D removes every cell and row marker written at or before D: a row delete (op d),
+ *   a partition delete (op d with the clustering columns null) for the whole partition, a range tombstone (op r)
+ *   for the rows between its bounds (`_range_start`, `_range_end`, clustering order, prefixes);
+ * - a cell with a TTL (deletion_ts on a written value) is gone at the end of --run-date once it expired; an INSERT
+ *   (op i) keeps the row alive with only its key (its row marker) until deleted, or until its cells' TTL ends;
+ * - a row exists while its marker or one of its cells is alive.
+ */
+function cassandraSql(ds: Dataset, p: SqlParts): { flatten: string; current: string } {
+  const fields = ds.fields;
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const key = ds.cassandraKey ?? { partition: ds.primaryKey, clustering: [] };
+  const partitionCols = key.partition.map((n) => sparkIdent(byName.get(n)!.physicalName));
+  const clustering = key.clustering.map((c) => ({ field: byName.get(c.column)!, desc: c.order === 'DESC' }));
+  const pkCols = ds.primaryKey.map((n) => sparkIdent(byName.get(n)!.physicalName));
+  const regular = fields.filter((f) => !ds.primaryKey.includes(f.name));
+  const live = regular.filter((f) => !f.cdcExcluded);
+  const id = (f: Field, suffix = '') => sparkIdent(`${f.physicalName}${suffix}`);
+  const cell = (f: Field) => `e.after.${sparkIdent(f.physicalName)}`;
+  const ranges = clustering.length > 0;
+  const boundText = (side: 'start' | 'end', f: Field) => `array_max(transform(filter(e.after._range_${side}.\`values\`, v -> v.name = ${sparkString(f.physicalName)}), v -> v.value))`;
+  // every value of a bound names a clustering column and converts to its type; a bound is never missing
+  const unreadable = (side: 'start' | 'end') =>
+    `coalesce(exists(e.after._range_${side}.\`values\`, v -> NOT (${clustering.map(({ field }) => `(v.name = ${sparkString(field.physicalName)} AND ${boundValue(field, 'v.value')} IS NOT NULL)`).join(' OR ')})), true)`;
+  // the TTL of an INSERT's row marker is its cells' (INSERT ... USING TTL gives both the same)
+  const expiries = live.map((f) => `CASE WHEN ${cell(f)}.value IS NOT NULL THEN ${cell(f)}.deletion_ts END`);
+  const liveExpires = live.length === 0 ? 'CAST(NULL AS BIGINT)' : `CASE WHEN e.op = 'i' AND NOT (${live.map((f) => `(${cell(f)}.value IS NOT NULL AND ${cell(f)}.deletion_ts IS NULL)`).join(' OR ')}) THEN ${expiries.length === 1 ? expiries[0] : `greatest(${expiries.join(', ')})`} END`;
+  const flatten = [
+    'SELECT',
+    p.indent([
+      'e.op AS _op',
+      // the write time in microseconds; ts_ms is when the connector made the event
+      'coalesce(e.source.ts_us, unix_micros(timestamp_millis(e.source.ts_ms))) AS _wts',
+      'e.ts_ms AS _ts',
+      ranges ? `CASE WHEN e.op = 'r' THEN 'range' WHEN e.op = 'd' AND ${cell(clustering[0]!.field)}.value IS NULL THEN 'partition' ELSE 'row' END AS _scope` : "'row' AS _scope",
+      // TTLs are read at the end of --run-date
+      "unix_micros(CAST(date_add(TRY_CAST(_run_date AS DATE), 1) AS TIMESTAMP)) AS _as_of",
+      ...fields
+        .filter((f) => ds.primaryKey.includes(f.name))
+        .flatMap((f) => p.converted(f, `${cell(f)}.value`)),
+      ...regular.flatMap((f) => [
+        ...p.converted(f, `${cell(f)}.value`),
+        f.cdcExcluded ? `false AS ${id(f, '__set')}` : `coalesce(${cell(f)}.\`set\`, false) AS ${id(f, '__set')}`,
+        f.cdcExcluded ? `CAST(NULL AS BIGINT) AS ${id(f, '__expires')}` : `CASE WHEN ${cell(f)}.value IS NOT NULL THEN ${cell(f)}.deletion_ts END AS ${id(f, '__expires')}`,
+      ]),
+      `${liveExpires} AS _live_expires`,
+      ...(ranges
+        ? [
+            ...clustering.flatMap(({ field }) => [`${boundValue(field, boundText('start', field))} AS ${id(field, '__start')}`, `${boundValue(field, boundText('end', field))} AS ${id(field, '__end')}`]),
+            "coalesce(e.after._range_start.method RLIKE 'INCL_START', false) AS _start_inclusive",
+            "coalesce(e.after._range_end.method RLIKE 'INCL_END', false) AS _end_inclusive",
+            // a bound the job cannot read must not delete a whole partition: the job stops
+            `e.op = 'r' AND (${unreadable('start')} OR ${unreadable('end')}) AS _range_unreadable`,
+          ]
+        : []),
+    ]),
+    'FROM decoded',
+    'WHERE e IS NOT NULL',
+  ].join('\n');
+  // A range tombstone covers a row when the row's clustering is after its start and before its end, in clustering
+  // order (a DESC column sorts the other way), a bound being a prefix of the clustering columns.
+  const within = (side: 'start' | 'end') => {
+    const inclusive = side === 'start' ? 'r.start_inclusive' : 'r.end_inclusive';
+    const beyond = (c: (typeof clustering)[number], b: string) => (side === 'start' !== c.desc ? `${id(c.field)} > ${b}` : `${id(c.field)} < ${b}`);
+    const bound = (c: (typeof clustering)[number]) => `r.${sparkIdent(`${c.field.physicalName}__${side}`)}`;
+    const strictly = clustering.map((c, i) => `(${[`${bound(c)} IS NOT NULL`, ...clustering.slice(0, i).map((x) => `${id(x.field)} = ${bound(x)}`), beyond(c, bound(c))].join(' AND ')})`);
+    const equal = `(${[...clustering.map((c) => `(${bound(c)} IS NULL OR ${id(c.field)} = ${bound(c)})`), inclusive].join(' AND ')})`;
+    return `(${[...strictly, equal].join(' OR ')})`;
+  };
+  const rangeStruct = `named_struct(${["'ts', _wts", ...clustering.flatMap(({ field }) => [`${sparkString(`${field.physicalName}__start`)}, ${id(field, '__start')}`, `${sparkString(`${field.physicalName}__end`)}, ${id(field, '__end')}`]), "'start_inclusive', _start_inclusive", "'end_inclusive', _end_inclusive"].join(', ')})`;
+  const cellStruct = (f: Field) => `named_struct(${[`'v', ${id(f)}`, "'ts', _wts", `'expires', ${id(f, '__expires')}`, ...(p.typeChecked.has(f) ? [`'bad', ${p.bad(f)}`] : [])].join(', ')})`;
+  // a cell is alive when it holds a value (or one that did not convert: its `type` violation must reach CHECK),
+  // no deletion came at or after its write, and its TTL has not run out
+  const holds = (f: Field) => (p.typeChecked.has(f) ? `(${id(f, '__cell')}.v IS NOT NULL OR ${id(f, '__cell')}.bad)` : `${id(f, '__cell')}.v IS NOT NULL`);
+  const alive = (f: Field) => `${holds(f)} AND (_deleted IS NULL OR ${id(f, '__cell')}.ts > _deleted) AND (${id(f, '__cell')}.expires IS NULL OR ${id(f, '__cell')}.expires > _as_of)`;
+  const w = `PARTITION BY ${pkCols.join(', ')}`;
+  const partitioned = ranges
+    ? [
+        '    SELECT *,',
+        `      max(CASE WHEN _scope = 'partition' THEN _wts END) OVER (PARTITION BY ${partitionCols.join(', ')}) AS _partition_deleted,`,
+        `      collect_list(CASE WHEN _scope = 'range' THEN ${rangeStruct} END) OVER (PARTITION BY ${partitionCols.join(', ')}) AS _ranges`,
+        '    FROM events',
+        "    WHERE CASE WHEN _range_unreadable THEN raise_error('a range tombstone with a bound the job cannot read') ELSE true END",
+      ]
+    : ['    SELECT *, CAST(NULL AS BIGINT) AS _partition_deleted FROM events'];
+  const current = [
+    'SELECT',
+    p.indent([
+      ...fields.map((f) => (ds.primaryKey.includes(f.name) ? id(f) : f.cdcExcluded ? `${id(f, '__cell')}.v AS ${id(f)}` : `CASE WHEN ${alive(f)} THEN ${id(f, '__cell')}.v END AS ${id(f)}`)),
+      ...fields.filter((f) => p.typeChecked.has(f)).map((f) => (ds.primaryKey.includes(f.name) ? p.bad(f) : `(${alive(f)} AND ${id(f, '__cell')}.bad) AS ${p.bad(f)}`)),
+    ]),
+    'FROM (',
+    '  SELECT *, greatest(_partition_deleted, _range_deleted, _row_deleted) AS _deleted',
+    '  FROM (',
+    '    SELECT',
+    p.indent(
+      [
+        ...pkCols,
+        ...fields.filter((f) => ds.primaryKey.includes(f.name) && p.typeChecked.has(f)).map((f) => p.bad(f)),
+        '_as_of',
+        '_partition_deleted',
+        ranges ? `array_max(transform(filter(_ranges, r -> ${within('start')} AND ${within('end')}), r -> r.ts)) AS _range_deleted` : 'CAST(NULL AS BIGINT) AS _range_deleted',
+        "max(CASE WHEN _op = 'd' THEN _wts END) OVER w AS _row_deleted",
+        "last_value(CASE WHEN _op = 'i' THEN named_struct('ts', _wts, 'expires', _live_expires) END, true) OVER w AS _marker",
+        ...regular.map((f) => `last_value(CASE WHEN ${id(f, '__set')} THEN ${cellStruct(f)} END, true) OVER w AS ${id(f, '__cell')}`),
+        `row_number() OVER (${w} ORDER BY _wts, _ts) AS _rn`,
+      ],
+      6,
+    ),
+    '    FROM (',
+    ...partitioned.map((l) => `  ${l}`),
+    '    ) AS partitioned',
+    "    WHERE _scope = 'row'",
+    `    WINDOW w AS (${w} ORDER BY _wts, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`,
+    '  ) AS merged',
+    '  WHERE _rn = 1',
+    ') AS keyed',
+    `WHERE (_marker IS NOT NULL AND (_deleted IS NULL OR _marker.ts > _deleted) AND (_marker.expires IS NULL OR _marker.expires > _as_of))${live.map((f) => `\n   OR (${alive(f)})`).join('')}`,
+  ].join('\n');
+  return { flatten, current };
 }
 
 export const sparkTarget: Target = {
@@ -176,12 +326,16 @@ export const sparkTarget: Target = {
         : [
             pyField('ts_ms', 'LongType()', true),
             pyField('op', 'StringType()', true),
-            pyField('source', `StructType([${pyField('ts_ms', 'LongType()', true)}, ${pyField('file', 'StringType()', true)}, ${pyField('pos', 'IntegerType()', true)}])`, true),
+            pyField('source', `StructType([${pyField('ts_ms', 'LongType()', true)}, ${pyField('ts_us', 'LongType()', true)}, ${pyField('file', 'StringType()', true)}, ${pyField('pos', 'IntegerType()', true)}])`, true),
             pyField(
               'after',
-              `StructType([\n${ds.fields
-                .filter((f) => !f.cdcExcluded)
-                .map((f) => `        ${pyField(f.physicalName, `StructType([${pyField('value', sparkOfJson(mapType(f.type).cassandraJson), true)}, ${pyField('deletion_ts', 'LongType()', true)}, ${pyField('set', 'BooleanType()', true)}])`, true)}`)
+              `StructType([\n${[
+                ...ds.fields
+                  .filter((f) => !f.cdcExcluded)
+                  .map((f) => pyField(f.physicalName, `StructType([${pyField('value', sparkOfJson(mapType(f.type).cassandraJson), true)}, ${pyField('deletion_ts', 'LongType()', true)}, ${pyField('set', 'BooleanType()', true)}])`, true)),
+                ...((ds.cassandraKey?.clustering.length ?? 0) > 0 ? ['_range_start', '_range_end'].map((n) => pyField(n, RANGE_BOUND, true)) : []),
+              ]
+                .map((x) => `        ${x}`)
                 .join(',\n')},\n    ])`,
               true,
             ),
@@ -215,7 +369,11 @@ export const sparkTarget: Target = {
         rowFields: ds.fields.map((f, i) => pyField(f.physicalName, rowTypes[i]!, !f.required)),
         envelope: avro ? `"""\n${pyBlock(JSON.stringify(relationalSchemas(ds, config).envelope, null, 2))}\n"""` : '',
         envelopeFields,
+        registry: pyString(config.schemaRegistry.url),
+        recordsSql: pyBlock(sql.records),
         flattenSql: pyBlock(sql.flatten),
+        truncatedSql: sql.truncated ? pyBlock(sql.truncated) : '',
+        currentDoc: avro ? 'the latest event of the key, ordered by the source position; deleted keys and keys truncated since dropped.' : "Cassandra's write semantics: each cell's latest write by write time; row, partition and range deletions; TTLs.",
         currentSql: pyBlock(sql.current),
         checkSql: pyBlock(sql.check),
       });

@@ -12,6 +12,7 @@ import { lakeName, rawLocation, trinoNames, trustedLocation } from '../model/nam
 import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
 import { columnComment, datasetHeader, datasetNotes } from './lang/comments.js';
+import { trinoCatalogFiles } from './lang/trino-catalog.js';
 import { served, type OutputFile, type Target, type TargetContext } from './target.js';
 
 /** The table properties contractgen writes, per connector (Trino's Hive and Iceberg docs). */
@@ -113,6 +114,8 @@ export const trinoTarget: Target = {
       kind: 'sql',
       sources: all,
     });
+    // the catalogs the DDL names, as etc/catalog/ files: Parquet timestamps in UTC, MinIO, credentials from the environment
+    for (const f of trinoCatalogFiles(config)) files.push({ ...f, kind: 'properties', sources: all });
     const keyed = datasets.filter((ds) => ds.fields.some((f) => hashed(f, config)));
     if (keyed.length) {
       const keySchema = config.trino.maskingKey.schema;

@@ -1,7 +1,8 @@
 """Reads generated PySpark jobs with the standard library only, for the Spark SQL type checker
 (test/helpers/spark-job-check.ts). For each file: whether CPython compiles it, and, as generic JSON, every
 module-level assignment and the statements of every module-level function (assignments, expression statements,
-returns), with line numbers. Nothing is evaluated."""
+returns), with line numbers, and every name each function reads; list comprehensions with one generator and subscripts as nodes of their own. Nothing is
+evaluated."""
 import ast
 import json
 import sys
@@ -25,6 +26,12 @@ def node(n):
         return {"dict": [[node(k), node(v)] for k, v in zip(n.keys, n.values)], "line": line}
     if isinstance(n, ast.Starred):
         return {"starred": node(n.value), "line": line}
+    if isinstance(n, ast.ListComp) and len(n.generators) == 1 and not n.generators[0].ifs:
+        g = n.generators[0]
+        names = [t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)]
+        return {"listcomp": node(n.elt), "targets": names, "iter": node(g.iter), "line": line}
+    if isinstance(n, ast.Subscript):
+        return {"subscript": node(n.value), "index": node(n.slice), "line": line}
     if isinstance(n, ast.Compare) and len(n.ops) == 1 and type(n.ops[0]) in COMPARE:
         return {"compare": COMPARE[type(n.ops[0])], "left": node(n.left), "right": node(n.comparators[0]), "line": line}
     return {"other": type(n).__name__, "line": line}
@@ -57,6 +64,7 @@ for path in sys.argv[1:]:
         if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name):
             assigns[s.targets[0].id] = node(s.value)
         elif isinstance(s, ast.FunctionDef):
-            functions[s.name] = {"params": [a.arg for a in s.args.args], "body": [x for x in map(statement, s.body) if x is not None], "line": s.lineno}
+            names = sorted({x.id for x in ast.walk(s) if isinstance(x, ast.Name)})
+            functions[s.name] = {"params": [a.arg for a in s.args.args], "body": [x for x in map(statement, s.body) if x is not None], "names": names, "line": s.lineno}
     out.append({"path": path, "assigns": assigns, "functions": functions})
 print(json.dumps(out))

@@ -46,7 +46,7 @@ interface Inspected {
   path: string;
   error?: string;
   assigns: Record<string, PyNode>;
-  functions: Record<string, { params: string[]; body: Statement[]; line: number }>;
+  functions: Record<string, { params: string[]; body: Statement[]; names: string[]; line: number }>;
 }
 type Statement = { assign: string; value: PyNode; line: number } | { expr: PyNode; line: number } | { return: PyNode | null; line: number } | { other: string; line: number };
 
@@ -80,7 +80,16 @@ type Val =
   | { k: 'v2writer'; cols: Column[]; label: string; table?: string }
   | { k: 'rdd'; cols: Column[]; label: string }
   | { k: 'fn'; name: string }
+  /** a list built by a comprehension: its element, evaluated once with the loop variables unknown */
+  | { k: 'list'; items: Val[] }
+  /** a plain Python value the checker does not know (a loop variable, what a plain-Python function returns) */
+  | { k: 'pyany' }
   | { k: 'other'; why: string };
+
+/** The pyspark objects the jobs import: a function that names none of them, and no Spark value, is plain Python. */
+const PYSPARK_NAMES = new Set(['SparkSession', 'DataFrame', 'F', 'from_avro']);
+/** Values that are Spark's: a call whose arguments hold none of them cannot touch Spark (driver-side Python). */
+const SPARK_VALUES = new Set<Val['k']>(['spark', 'builder', 'df', 'col', 'reader', 'writer', 'rdd', 'schema']);
 
 const quoteId = (s: string) => `\`${s.replace(/`/g, '``')}\``;
 const sparkLit = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
@@ -150,7 +159,8 @@ class JobChecker {
     if (v) return v;
     if (name === 'F') return { k: 'module', name: 'pyspark.sql.functions' };
     if (name === 'SparkSession') return { k: 'module', name: 'SparkSession' };
-    if (this.job.functions[name] || name === 'from_avro' || name === 'print' || name === 'str') return { k: 'fn', name };
+    if (name === 'DataFrame') return { k: 'module', name: 'DataFrame' };
+    if (this.job.functions[name] || name === 'from_avro' || name === 'print' || name === 'str' || name === 'reduce') return { k: 'fn', name };
     return { k: 'other', why: name };
   }
 
@@ -159,6 +169,17 @@ class JobChecker {
     if ('name' in n) return this.lookup(n.name, locals);
     if ('list' in n) return { k: 'py', v: n.list.map((x) => this.eval(x, locals)) };
     if ('compare' in n) return this.compare(n, locals);
+    if ('listcomp' in n) {
+      this.eval(n.iter, locals);
+      const inner = new Map(locals);
+      for (const t of n.targets) inner.set(t, { k: 'pyany' });
+      return { k: 'list', items: [this.eval(n.listcomp, inner)] };
+    }
+    if ('subscript' in n) {
+      const of = this.eval(n.subscript, locals);
+      if (SPARK_VALUES.has(of.k)) this.problem(n.line, 1, `a subscript of a ${of.k}: not modelled by the checker`);
+      return { k: 'pyany' };
+    }
     if ('attr' in n) return this.attr(this.eval(n.of, locals), n.attr, n);
     if ('call' in n) return this.call(n, locals);
     return { k: 'other', why: 'other' in n ? n.other : 'expression' };
@@ -170,6 +191,7 @@ class JobChecker {
     if (obj.k === 'df' && attr === 'rdd') return { k: 'rdd', cols: obj.cols, label: obj.label };
     if (obj.k === 'df' && attr === 'write') return { k: 'writer', cols: obj.cols, label: obj.label };
     if (obj.k === 'other' && obj.why === 'args') return { k: 'pystr' }; // argparse values are strings
+    if (obj.k === 'module' && obj.name === 'DataFrame' && attr === 'unionByName') return { k: 'fn', name: 'DataFrame.unionByName' };
     void n;
     return { k: 'other', why: `${obj.k}.${attr}` };
   }
@@ -182,8 +204,14 @@ class JobChecker {
       const f = this.lookup(n.call.name, locals);
       if (f.k === 'fn') {
         if (f.name === 'print' || f.name === 'str') return { k: 'pystr' };
-        if (f.name === 'from_avro') return this.fromAvro(spread, n);
+        if (f.name === 'from_avro') return this.fromAvro(spread, n, locals);
+        if (f.name === 'reduce') return this.reduce(spread, n);
         const fn = this.job.functions[f.name]!;
+        // a job function given no Spark value that names no pyspark object nor a module-level Spark value runs on
+        // the driver only (a Schema Registry lookup): it cannot make or touch a DataFrame, so it is not followed
+        const given = [...spread, ...Object.values(kwargs)].some((a) => SPARK_VALUES.has(a.k));
+        const names = fn.names.some((x) => PYSPARK_NAMES.has(x) || SPARK_VALUES.has(this.env.get(x)?.k ?? 'other') || this.job.functions[x]);
+        if (!given && !names) return { k: 'pyany' };
         const inner = new Map<string, Val>(fn.params.map((p, i) => [p, spread[i] ?? { k: 'py', v: null }]));
         return this.body(fn.body, inner);
       }
@@ -360,7 +388,10 @@ class JobChecker {
       }
       case 'cache':
       case 'persist':
+      case 'distinct':
         return df;
+      case 'collect':
+        return { k: 'pyany' };
       case 'writeTo': {
         // the table name must be readable (a string constant): which catalog it goes through is checked by the tests
         const a = args[0];
@@ -394,6 +425,7 @@ class JobChecker {
       if (v.v === null) return 'NULL';
     }
     if (v.k === 'pystr') return "'?'";
+    if (v.k === 'pyany') return 'NULL';
     return undefined;
   }
 
@@ -451,17 +483,52 @@ class JobChecker {
     return { k: 'col', sql: `(${ls} ${op} ${rs})` };
   }
 
-  private fromAvro(args: Val[], n: PyNode): Val {
+  /**
+   * from_avro(data, writer schema, options): typed from the reader schema, the options' `avroSchema` when given
+   * (from-avro.json: the writer is resolved to it), else the writer schema; the typing schema must be a
+   * module-level string constant, the writer may be any string when a reader is given (looked up at run time).
+   */
+  private fromAvro(args: Val[], n: PyNode, locals: Map<string, Val>): Val {
     const [data, schema] = args;
     const call = n as Extract<PyNode, { call: PyNode }>;
-    const schemaNode = call.args[1];
-    const schemaName = schemaNode && 'name' in schemaNode ? schemaNode.name : undefined;
-    if (!schemaName || schema?.k !== 'py' || typeof schema.v !== 'string') {
-      this.problem(n.line, 1, 'from_avro needs the Avro schema as a module-level string constant');
+    const options = call.args[2];
+    const readerNode = options && 'dict' in options ? options.dict.find(([k]) => 'const' in k && typeof k.const === 'string' && k.const.toLowerCase() === 'avroschema')?.[1] : undefined;
+    const typingNode = readerNode ?? call.args[1];
+    const schemaName = typingNode && 'name' in typingNode ? typingNode.name : undefined;
+    const typing = schemaName ? this.lookup(schemaName, locals) : undefined;
+    if (!schemaName || typing?.k !== 'py' || typeof typing.v !== 'string' || !this.job.assigns[schemaName]) {
+      this.problem(n.line, 1, 'from_avro needs its reader schema (the avroSchema option, else the schema) as a module-level string constant');
       return { k: 'col', sql: 'NULL' };
     }
+    if (!readerNode && (schema?.k !== 'py' || typeof schema.v !== 'string')) this.problem(n.line, 1, 'from_avro without an avroSchema option needs the writer schema as a string constant');
     const col = this.colOf(data, n);
     return col ? { k: 'col', sql: `from_avro(${col.sql}, ${sparkLit(schemaName)})` } : { k: 'col', sql: 'NULL' };
+  }
+
+  /** functools.reduce(DataFrame.unionByName, dataframes[, initial]): every DataFrame must have the same columns by name and type. */
+  private reduce(args: Val[], n: PyNode): Val {
+    const [fn, list, initial] = args;
+    if (fn?.k !== 'fn' || fn.name !== 'DataFrame.unionByName') {
+      this.problem(n.line, 1, 'reduce(...): the checker models reduce(DataFrame.unionByName, ...) only');
+      return { k: 'other', why: 'reduce' };
+    }
+    const dfs = [...(list?.k === 'list' ? list.items : []), ...(initial ? [initial] : [])];
+    const frames = dfs.filter((d): d is Extract<Val, { k: 'df' }> => d.k === 'df');
+    if (frames.length !== dfs.length || !frames.length) {
+      this.problem(n.line, 1, 'reduce(DataFrame.unionByName, ...) over values that are not DataFrames');
+      return { k: 'df', cols: [], label: 'union' };
+    }
+    const [first, ...rest] = frames;
+    for (const d of rest) {
+      const byName = new Map(d.cols.map((c) => [c.name.toLowerCase(), c]));
+      for (const c of first!.cols) {
+        const o = byName.get(c.name.toLowerCase());
+        if (!o) this.problem(n.line, 1, `unionByName: ${d.label} has no column ${c.name}`);
+        else if (!o.unknown && !c.unknown && show(o.type, true) !== show(c.type, true)) this.problem(n.line, 1, `unionByName: ${c.name} is ${show(c.type, true)} in one DataFrame and ${show(o.type, true)} in another`);
+      }
+      if (d.cols.length !== first!.cols.length) this.problem(n.line, 1, `unionByName: ${d.label} has ${d.cols.length} columns, ${first!.label} ${first!.cols.length}`);
+    }
+    return { ...first!, label: 'union' };
   }
 
   /** from_avro as the checker types it: ExpectsInputTypes BINARY, the result from the named Avro schema (from-avro.json). */

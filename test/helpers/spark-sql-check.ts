@@ -119,6 +119,8 @@ interface Scope {
   windows?: Map<string, Node>;
   /** where window functions and aggregates may appear (a SELECT list) */
   windowsAllowed: boolean;
+  /** where an aggregate without OVER may appear (a SELECT list: the whole query is then one group) */
+  aggregatesAllowed?: boolean;
 }
 
 const sparkSql = new SparkSQL();
@@ -210,9 +212,10 @@ export class SparkSqlChecker {
     const select = ruleKid(spec, 'selectClause')!;
     if (ruleKid(select, 'setQuantifier')) this.report(select, 'SELECT DISTINCT is not covered by the checker');
     const items = this.find(ruleKid(select, 'selectList')!, 'namedExpression');
+    this.oneGroup(items);
     const out: Column[] = [];
     for (const item of items) {
-      const typed = this.guard(() => this.namedExpression(item, { columns, windows, windowsAllowed: true }));
+      const typed = this.guard(() => this.namedExpression(item, { columns, windows, windowsAllowed: true, aggregatesAllowed: true }));
       if (!typed) {
         const alias = ruleKid(item, 'errorCapturingIdentifier');
         const plain = ruleKid(item, 'selectLiteralColumnName');
@@ -223,6 +226,18 @@ export class SparkSqlChecker {
       for (const x of typed) out.push({ name: x.name ?? item.getText(), type: x.type, unknown: x.unknown });
     }
     return out;
+  }
+
+  /** An aggregate without OVER makes the query one group (no GROUP BY): every column read must then be inside one. */
+  private oneGroup(items: Node[]) {
+    const isAggregate = (n: Node) => {
+      if (rule(n) !== 'primaryExpression' || rule(kids(n)[0]) !== 'functionName' || kids(n).some((x) => isTok(x, 'OVER'))) return false;
+      return !!functionFact(this.find(kids(n)[0]!, 'identifier').map(identText).join('.').toLowerCase())?.aggregate;
+    };
+    const aggregates = items.flatMap((i) => this.find(i, 'primaryExpression').filter(isAggregate));
+    if (!aggregates.length) return;
+    const bare = (n: Node): Node[] => (isAggregate(n) ? [] : rule(n) === 'columnNamePath' || rule(n) === 'selectLiteralColumnName' ? [n] : kids(n).flatMap(bare));
+    for (const item of items) for (const c of bare(item)) this.report(c, `MISSING_GROUP_BY: ${c.getText()} is read outside an aggregate in a query that aggregates without GROUP BY`);
   }
 
   private guard<T>(f: () => T): T | undefined {
@@ -247,10 +262,30 @@ export class SparkSqlChecker {
     const tableName = ruleKid(rel, 'tableName');
     if (tableName) return this.view(tableName, undefined);
     const primary = ruleKid(rel, 'relationPrimary');
-    if (!primary || kids(rel).length !== 1) {
-      this.report(rel, 'joins are not covered by the checker');
+    const joins = ruleKids(rel, 'joinRelation');
+    if (!primary || kids(rel).length !== 1 + joins.length) {
+      this.report(rel, 'this form of relation is not covered by the checker');
       return [];
     }
+    const columns = this.relationPrimary(primary);
+    // CROSS JOIN only: every row of the left side with every row of the right (the jobs join a one-row aggregate)
+    for (const j of joins) {
+      const type = ruleKid(j, 'joinType');
+      if (!type || type.getText().toUpperCase() !== 'CROSS' || ruleKid(j, 'joinCriteria')) {
+        this.report(j, 'joins other than CROSS JOIN are not covered by the checker');
+        return [];
+      }
+      const right = ruleKid(j, 'relationPrimary');
+      if (!right) {
+        this.report(j, 'this form of join is not covered by the checker');
+        return [];
+      }
+      columns.push(...this.relationPrimary(right));
+    }
+    return columns;
+  }
+
+  private relationPrimary(primary: Node): Column[] {
     const alias = ruleKid(primary, 'tableAlias');
     const aliasName = alias && ruleKid(alias, 'strictIdentifier') ? identText(ruleKid(alias, 'strictIdentifier')!) : undefined;
     if (alias && ruleKid(alias, 'identifierList')) this.report(alias, 'column aliases on a relation are not covered by the checker');
@@ -605,13 +640,16 @@ export class SparkSqlChecker {
       if (!scope.windowsAllowed) throw new CheckError(p, `${fnName}: window functions are only allowed in a SELECT list`);
       if (!f.aggregate && !isWindowFn) throw new CheckError(p, `${fnName} is not an aggregate or window function, so it cannot take OVER`);
       this.window(c[over + 1]!, f, scope, p);
-    } else if (f.aggregate || isWindowFn) {
-      throw new CheckError(p, `${fnName} is an aggregate or window function: the checker covers it only with OVER`);
+    } else if (isWindowFn) {
+      throw new CheckError(p, `${fnName} is a window function: it needs OVER`);
+    } else if (f.aggregate && !scope.aggregatesAllowed) {
+      throw new CheckError(p, `${fnName} is an aggregate: without OVER only in a SELECT list, never inside another aggregate or in WHERE`);
     }
     // higher-order functions: the lambda's variable takes the argument's element type
     if (f.typeCheck === 'higherOrder') return this.higherOrder(f, argNodes, p, scope);
-    const args = argNodes.map((a) => this.expression(a, scope));
-    if (f.typeCheck === 'namedStruct') return this.namedStruct(f, args, argNodes, p);
+    // the arguments of an aggregate (with or without OVER) hold no aggregate
+    const inner: Scope = f.aggregate ? { ...scope, aggregatesAllowed: false } : scope;
+    const args = argNodes.map((a) => this.expression(a, inner));
     if (f.typeCheck === 'elementAt') return this.elementAt(f, args, argNodes, p);
     return this.callFact(fnName, f, args, argNodes, p);
   }
@@ -651,7 +689,7 @@ export class SparkSqlChecker {
     if (params.length !== 1) throw new CheckError(lam, `${f.name}: the checker covers one-parameter lambdas only`);
     const lambdas = new Map(scope.lambdas ?? []);
     lambdas.set(params[0]!.toLowerCase(), arr.type.element);
-    const body = this.expression(lc[arrow + 1]!, { ...scope, lambdas, windowsAllowed: false });
+    const body = this.expression(lc[arrow + 1]!, { ...scope, lambdas, windowsAllowed: false, aggregatesAllowed: false });
     // the lambda's functionType (ArrayExists, ArrayFilter: BooleanType); a NULL literal body is typed NULL
     if (f.lambdaResult && !body.unknown && body.type.kind !== 'void' && !sameType(body.type, parseDdl(f.lambdaResult))) {
       throw new CheckError(lc[arrow + 1]!, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: the lambda of ${f.name} must return ${f.lambdaResult.toUpperCase()}, got ${TYPE(body.type)} (${f.class})`);
@@ -659,18 +697,6 @@ export class SparkSqlChecker {
     if (f.result === '$lambdaArray') return { type: { kind: 'array', element: body.type, containsNull: true }, unknown: body.unknown };
     if (f.result === '$1') return { type: arr.type, unknown: body.unknown };
     return { type: parseDdl(f.result), unknown: body.unknown };
-  }
-
-  /** named_struct(name, value, …): each name a foldable non-NULL STRING; the struct of the values' types. */
-  private namedStruct(f: FunctionFact, args: Typed[], argNodes: Node[], at: Node): Typed {
-    if (args.length === 0 || args.length % 2 !== 0) throw new CheckError(at, `WRONG_NUM_ARGS: ${f.name} takes 2n (n > 0) arguments (${f.class}), got ${args.length}`);
-    const fields: Array<{ name: string; type: SparkType; nullable: boolean }> = [];
-    for (let i = 0; i < args.length; i += 2) {
-      const n = args[i]!;
-      if (!n.literal || typeof n.literal.value !== 'string' || n.type.kind !== 'string') throw new CheckError(argNodes[i] ?? at, `DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING: ${f.name} argument ${i + 1} must be a STRING literal`);
-      fields.push({ name: n.literal.value, type: args[i + 1]!.type, nullable: true });
-    }
-    return { type: { kind: 'struct', fields }, unknown: args.some((a) => a.unknown) };
   }
 
   /** element_at(array, int) or element_at(map, key) (ElementAt.inputTypes). */
@@ -698,6 +724,7 @@ export class SparkSqlChecker {
     const minArgs = required + (variadic?.min ?? 0);
     if (args.length < minArgs || args.length > maxArgs) throw new CheckError(at, `WRONG_NUM_ARGS: ${fnName} takes ${minArgs === maxArgs ? minArgs : `${minArgs} to ${maxArgs === Infinity ? 'any number of' : maxArgs}`} arguments (${f.class}), got ${args.length}`);
     const specOf = (i: number) => (i < specs.length && !specs[i]!.variadic ? specs[i]! : variadic ?? specs[specs.length - 1]!);
+    if (f.typeCheck === 'namedStruct') return this.namedStruct(fnName, f, args, argNodes, at);
     if (args.some((a) => a.unknown)) return { type: this.resultType(f, args, at, true), unknown: true };
     const m = this.ctx.mode;
     const cast: SparkType[] = [];
@@ -742,8 +769,27 @@ export class SparkSqlChecker {
     return { type: this.resultType(f, args.map((a, i) => ({ ...a, type: cast[i] ?? a.type })), at, false) };
   }
 
+  /** named_struct(name1, value1, ...): names foldable non-NULL STRINGs; a STRUCT of the pairs, itself never NULL. */
+  private namedStruct(fnName: string, f: FunctionFact, args: Typed[], argNodes: Node[], at: Node): Typed {
+    if (args.length === 0 || args.length % 2 !== 0) throw new CheckError(at, `WRONG_NUM_ARGS: ${fnName} takes 2n (n > 0) arguments (${f.class}), got ${args.length}`);
+    const fields: Array<{ name: string; type: SparkType; nullable: boolean }> = [];
+    for (let i = 0; i < args.length; i += 2) {
+      const name = args[i]!;
+      if (name.type.kind !== 'string' || typeof name.literal?.value !== 'string') throw new CheckError(argNodes[i] ?? at, `DATATYPE_MISMATCH.CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING: argument ${i + 1} of ${fnName} must be a STRING literal`);
+      fields.push({ name: name.literal.value, type: args[i + 1]!.type, nullable: true });
+    }
+    return { type: { kind: 'struct', fields } as SparkType, unknown: args.some((a) => a.unknown) };
+  }
+
   private resultType(f: FunctionFact, args: Typed[], at: Node, lenient: boolean): SparkType {
     const r = f.result;
+    if (r === '$array1') return { kind: 'array', element: args[0]?.type ?? t('void'), containsNull: false } as SparkType;
+    if (r === '$element1') {
+      const a = args[0]?.type;
+      if (a?.kind === 'array') return a.element;
+      if (lenient) return t('void');
+      throw new CheckError(at, `${f.name}: the argument must be an ARRAY`);
+    }
     if (r === '$1') return args[0]?.type ?? t('void');
     if (r === '$common') return args[0]?.type ?? t('void');
     if (r === '$schema') {

@@ -188,6 +188,8 @@ export type PyNode =
   | { dict: Array<[PyNode, PyNode]>; line: number }
   | { starred: PyNode; line: number }
   | { compare: string; left: PyNode; right: PyNode; line: number }
+  | { listcomp: PyNode; targets: string[]; iter: PyNode; line: number }
+  | { subscript: PyNode; index: PyNode; line: number }
   | { other: string; line: number };
 
 const PY_ATOMIC: Record<string, Atomic> = {

@@ -161,7 +161,8 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
   const dir = mkdtempSync(join(tmpdir(), 'cg-validate-'));
   if (py.length) {
     const files = py.map((d, i) => writeTemp(dir, `${i}.py`, d.content));
-    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+    // the SQL of hundreds of jobs: far beyond spawnSync's default 1 MiB of stdout
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'test/helpers/pyinspect.py'), ...files], { encoding: 'utf8', maxBuffer: 512 << 20 });
     if (r.status !== 0) report('python', 'CPython', `${r.stderr.trim().split('\n').slice(-1)[0]} (in ${JSON.stringify(py.map((d, i) => `${i}.py=${d.label}:${d.path}`))})`);
     else {
       const inspected = JSON.parse(r.stdout) as Array<{ sql: Record<string, string>; error?: string }>;

@@ -64,6 +64,7 @@ export const configSchema: S = {
         tableFormat: { enum: ['hive', 'iceberg'] },
         catalogs: obj({ raw: ident, trusted: ident }),
         maskingKey: obj({ schema: ident, table: ident }),
+        metastoreUri: { type: 'string', pattern: '^thrift://[^\\s,]+$' },
       }),
       iceberg: obj({
         sparkCatalog: ident,

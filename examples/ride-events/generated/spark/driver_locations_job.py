@@ -2,8 +2,11 @@
 r"""Raw -> trusted job for dataset driver_locations (contract driver-locations v1.0.0).
 
 Reads the raw CDC events of topic ridehailing.mobility.driver_locations (JSON lines with base64 key and value, stored byte-exact
-by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
-constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
+by the sync), each record once, decodes the Debezium envelopes (JSON),
+computes the current state of every key, checks the contract's constraints, writes the rows that break them
+to quarantine and the rest as Parquet. Each run recomputes
+the whole state from every raw event up to --run-date and replaces the trusted table:
+re-running a date gives the same result.
 
 Spark 3.5:
 
@@ -55,7 +58,7 @@ ROW_SCHEMA = StructType([
 ENVELOPE_SCHEMA = StructType([
     StructField("ts_ms", LongType(), True),
     StructField("op", StringType(), True),
-    StructField("source", StructType([StructField("ts_ms", LongType(), True), StructField("file", StringType(), True), StructField("pos", IntegerType(), True)]), True),
+    StructField("source", StructType([StructField("ts_ms", LongType(), True), StructField("ts_us", LongType(), True), StructField("file", StringType(), True), StructField("pos", IntegerType(), True)]), True),
     StructField("after", StructType([
         StructField("driver_id", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("recorded_at", StructType([StructField("value", LongType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
@@ -64,52 +67,102 @@ ENVELOPE_SCHEMA = StructType([
         StructField("zones", StructType([StructField("value", ArrayType(StructType([StructField("zone_id", StringType(), True), StructField("entered_on", LongType(), True)]), True), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("sensors", StructType([StructField("value", MapType(StringType(), DoubleType(), True), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
         StructField("raw", StructType([StructField("value", StringType(), True), StructField("deletion_ts", LongType(), True), StructField("set", BooleanType(), True)]), True),
+        StructField("_range_start", StructType([StructField("method", StringType(), True), StructField("values", ArrayType(StructType([StructField("name", StringType(), True), StructField("value", StringType(), True), StructField("type", StringType(), True)]), True), True)]), True),
+        StructField("_range_end", StructType([StructField("method", StringType(), True), StructField("values", ArrayType(StructType([StructField("name", StringType(), True), StructField("value", StringType(), True), StructField("type", StringType(), True)]), True), True)]), True),
     ]), True),
 ])
+
+# The raw records each once: a store without conditional writes can hold a fenced writer's copy of a record too
+# (byte-identical); the Kafka partition is in the object's name.
+RECORDS_SQL = """
+SELECT key, value, `offset`, `timestamp`, _partition
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY _partition, `offset`, CASE WHEN _partition = '' THEN _object END ORDER BY _object) AS _copy
+  FROM (SELECT key, value, `offset`, `timestamp`, regexp_extract(input_file_name(), '\\\\+(\\\\d{10})\\\\+\\\\d{20}(?:\\\\+[0-9a-z-]+)?\\\\.jsonl$', 1) AS _partition, input_file_name() AS _object FROM raw) AS named
+) AS copies
+WHERE _copy = 1
+"""
 
 # One row per change event, the row's columns in their trusted types, and the order of the events.
 FLATTEN_SQL = """
 SELECT
     e.op AS _op,
-    e.source.ts_ms AS _seq,
-    e.source.ts_ms AS _src_ts,
+    coalesce(e.source.ts_us, unix_micros(timestamp_millis(e.source.ts_ms))) AS _wts,
     e.ts_ms AS _ts,
+    CASE WHEN e.op = 'r' THEN 'range' WHEN e.op = 'd' AND e.after.recorded_at.value IS NULL THEN 'partition' ELSE 'row' END AS _scope,
+    unix_micros(CAST(date_add(TRY_CAST(_run_date AS DATE), 1) AS TIMESTAMP)) AS _as_of,
     e.after.driver_id.value AS driver_id,
-    coalesce(e.after.driver_id.`set`, false) AS driver_id__set,
     timestamp_millis(e.after.recorded_at.value) AS recorded_at,
-    coalesce(e.after.recorded_at.`set`, false) AS recorded_at__set,
     CASE WHEN e.after.position.value IS NULL THEN NULL ELSE named_struct('lat', e.after.position.value.lat, 'lon', e.after.position.value.lon, 'accuracy_m', e.after.position.value.accuracy_m, 'fixed_on', date_add(DATE '1970-01-01', TRY_CAST(e.after.position.value.fixed_on AS INT))) END AS position,
     coalesce(e.after.position.`set`, false) AS position__set,
+    CASE WHEN e.after.position.value IS NOT NULL THEN e.after.position.deletion_ts END AS position__expires,
     e.after.tags.value AS tags,
     coalesce(e.after.tags.`set`, false) AS tags__set,
+    CASE WHEN e.after.tags.value IS NOT NULL THEN e.after.tags.deletion_ts END AS tags__expires,
     transform(e.after.zones.value, _x0 -> CASE WHEN _x0 IS NULL THEN NULL ELSE named_struct('zone_id', _x0.zone_id, 'entered_on', date_add(DATE '1970-01-01', TRY_CAST(_x0.entered_on AS INT))) END) AS zones,
     coalesce(e.after.zones.`set`, false) AS zones__set,
+    CASE WHEN e.after.zones.value IS NOT NULL THEN e.after.zones.deletion_ts END AS zones__expires,
     e.after.sensors.value AS sensors,
     coalesce(e.after.sensors.`set`, false) AS sensors__set,
+    CASE WHEN e.after.sensors.value IS NOT NULL THEN e.after.sensors.deletion_ts END AS sensors__expires,
     e.after.raw.value AS raw,
-    coalesce(e.after.raw.`set`, false) AS raw__set
+    coalesce(e.after.raw.`set`, false) AS raw__set,
+    CASE WHEN e.after.raw.value IS NOT NULL THEN e.after.raw.deletion_ts END AS raw__expires,
+    CASE WHEN e.op = 'i' AND NOT ((e.after.position.value IS NOT NULL AND e.after.position.deletion_ts IS NULL) OR (e.after.tags.value IS NOT NULL AND e.after.tags.deletion_ts IS NULL) OR (e.after.zones.value IS NOT NULL AND e.after.zones.deletion_ts IS NULL) OR (e.after.sensors.value IS NOT NULL AND e.after.sensors.deletion_ts IS NULL) OR (e.after.raw.value IS NOT NULL AND e.after.raw.deletion_ts IS NULL)) THEN greatest(CASE WHEN e.after.position.value IS NOT NULL THEN e.after.position.deletion_ts END, CASE WHEN e.after.tags.value IS NOT NULL THEN e.after.tags.deletion_ts END, CASE WHEN e.after.zones.value IS NOT NULL THEN e.after.zones.deletion_ts END, CASE WHEN e.after.sensors.value IS NOT NULL THEN e.after.sensors.deletion_ts END, CASE WHEN e.after.raw.value IS NOT NULL THEN e.after.raw.deletion_ts END) END AS _live_expires,
+    try_to_timestamp(array_max(transform(filter(e.after._range_start.`values`, v -> v.name = 'recorded_at'), v -> v.value)), 'yyyy-MM-dd HH:mmXX') AS recorded_at__start,
+    try_to_timestamp(array_max(transform(filter(e.after._range_end.`values`, v -> v.name = 'recorded_at'), v -> v.value)), 'yyyy-MM-dd HH:mmXX') AS recorded_at__end,
+    coalesce(e.after._range_start.method RLIKE 'INCL_START', false) AS _start_inclusive,
+    coalesce(e.after._range_end.method RLIKE 'INCL_END', false) AS _end_inclusive,
+    e.op = 'r' AND (coalesce(exists(e.after._range_start.`values`, v -> NOT ((v.name = 'recorded_at' AND try_to_timestamp(v.value, 'yyyy-MM-dd HH:mmXX') IS NOT NULL))), true) OR coalesce(exists(e.after._range_end.`values`, v -> NOT ((v.name = 'recorded_at' AND try_to_timestamp(v.value, 'yyyy-MM-dd HH:mmXX') IS NOT NULL))), true)) AS _range_unreadable
 FROM decoded
 WHERE e IS NOT NULL
 """
 
-# The latest state per key; deleted keys dropped.
+# The current state of each key: Cassandra's write semantics: each cell's latest write by write time; row, partition and range deletions; TTLs.
 CURRENT_SQL = """
-SELECT driver_id, recorded_at, position, tags, zones, sensors, raw
-FROM (
-  SELECT
+SELECT
     driver_id,
     recorded_at,
-    last_value(CASE WHEN position__set THEN position END, true) OVER w AS position,
-    last_value(CASE WHEN tags__set THEN tags END, true) OVER w AS tags,
-    last_value(CASE WHEN zones__set THEN zones END, true) OVER w AS zones,
-    last_value(CASE WHEN sensors__set THEN sensors END, true) OVER w AS sensors,
-    last_value(CASE WHEN raw__set THEN raw END, true) OVER w AS raw,
-    last_value(_op) OVER w AS _last_op,
-    row_number() OVER (PARTITION BY driver_id, recorded_at ORDER BY _seq DESC, _ts DESC) AS _rn
-  FROM events
-  WINDOW w AS (PARTITION BY driver_id, recorded_at ORDER BY _seq, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-) AS merged
-WHERE _rn = 1 AND _last_op <> 'd'
+    CASE WHEN position__cell.v IS NOT NULL AND (_deleted IS NULL OR position__cell.ts > _deleted) AND (position__cell.expires IS NULL OR position__cell.expires > _as_of) THEN position__cell.v END AS position,
+    CASE WHEN tags__cell.v IS NOT NULL AND (_deleted IS NULL OR tags__cell.ts > _deleted) AND (tags__cell.expires IS NULL OR tags__cell.expires > _as_of) THEN tags__cell.v END AS tags,
+    CASE WHEN zones__cell.v IS NOT NULL AND (_deleted IS NULL OR zones__cell.ts > _deleted) AND (zones__cell.expires IS NULL OR zones__cell.expires > _as_of) THEN zones__cell.v END AS zones,
+    CASE WHEN sensors__cell.v IS NOT NULL AND (_deleted IS NULL OR sensors__cell.ts > _deleted) AND (sensors__cell.expires IS NULL OR sensors__cell.expires > _as_of) THEN sensors__cell.v END AS sensors,
+    CASE WHEN raw__cell.v IS NOT NULL AND (_deleted IS NULL OR raw__cell.ts > _deleted) AND (raw__cell.expires IS NULL OR raw__cell.expires > _as_of) THEN raw__cell.v END AS raw
+FROM (
+  SELECT *, greatest(_partition_deleted, _range_deleted, _row_deleted) AS _deleted
+  FROM (
+    SELECT
+      driver_id,
+      recorded_at,
+      _as_of,
+      _partition_deleted,
+      array_max(transform(filter(_ranges, r -> ((r.recorded_at__start IS NOT NULL AND recorded_at < r.recorded_at__start) OR ((r.recorded_at__start IS NULL OR recorded_at = r.recorded_at__start) AND r.start_inclusive)) AND ((r.recorded_at__end IS NOT NULL AND recorded_at > r.recorded_at__end) OR ((r.recorded_at__end IS NULL OR recorded_at = r.recorded_at__end) AND r.end_inclusive))), r -> r.ts)) AS _range_deleted,
+      max(CASE WHEN _op = 'd' THEN _wts END) OVER w AS _row_deleted,
+      last_value(CASE WHEN _op = 'i' THEN named_struct('ts', _wts, 'expires', _live_expires) END, true) OVER w AS _marker,
+      last_value(CASE WHEN position__set THEN named_struct('v', position, 'ts', _wts, 'expires', position__expires) END, true) OVER w AS position__cell,
+      last_value(CASE WHEN tags__set THEN named_struct('v', tags, 'ts', _wts, 'expires', tags__expires) END, true) OVER w AS tags__cell,
+      last_value(CASE WHEN zones__set THEN named_struct('v', zones, 'ts', _wts, 'expires', zones__expires) END, true) OVER w AS zones__cell,
+      last_value(CASE WHEN sensors__set THEN named_struct('v', sensors, 'ts', _wts, 'expires', sensors__expires) END, true) OVER w AS sensors__cell,
+      last_value(CASE WHEN raw__set THEN named_struct('v', raw, 'ts', _wts, 'expires', raw__expires) END, true) OVER w AS raw__cell,
+      row_number() OVER (PARTITION BY driver_id, recorded_at ORDER BY _wts, _ts) AS _rn
+    FROM (
+      SELECT *,
+        max(CASE WHEN _scope = 'partition' THEN _wts END) OVER (PARTITION BY driver_id) AS _partition_deleted,
+        collect_list(CASE WHEN _scope = 'range' THEN named_struct('ts', _wts, 'recorded_at__start', recorded_at__start, 'recorded_at__end', recorded_at__end, 'start_inclusive', _start_inclusive, 'end_inclusive', _end_inclusive) END) OVER (PARTITION BY driver_id) AS _ranges
+      FROM events
+      WHERE CASE WHEN _range_unreadable THEN raise_error('a range tombstone with a bound the job cannot read') ELSE true END
+    ) AS partitioned
+    WHERE _scope = 'row'
+    WINDOW w AS (PARTITION BY driver_id, recorded_at ORDER BY _wts, _ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+  ) AS merged
+  WHERE _rn = 1
+) AS keyed
+WHERE (_marker IS NOT NULL AND (_deleted IS NULL OR _marker.ts > _deleted) AND (_marker.expires IS NULL OR _marker.expires > _as_of))
+   OR (position__cell.v IS NOT NULL AND (_deleted IS NULL OR position__cell.ts > _deleted) AND (position__cell.expires IS NULL OR position__cell.expires > _as_of))
+   OR (tags__cell.v IS NOT NULL AND (_deleted IS NULL OR tags__cell.ts > _deleted) AND (tags__cell.expires IS NULL OR tags__cell.expires > _as_of))
+   OR (zones__cell.v IS NOT NULL AND (_deleted IS NULL OR zones__cell.ts > _deleted) AND (zones__cell.expires IS NULL OR zones__cell.expires > _as_of))
+   OR (sensors__cell.v IS NOT NULL AND (_deleted IS NULL OR sensors__cell.ts > _deleted) AND (sensors__cell.expires IS NULL OR sensors__cell.expires > _as_of))
+   OR (raw__cell.v IS NOT NULL AND (_deleted IS NULL OR raw__cell.ts > _deleted) AND (raw__cell.expires IS NULL OR raw__cell.expires > _as_of))
 """
 
 # Each row with the contract rules it breaks (empty when none).
@@ -146,7 +199,9 @@ def spark_session(app_name):
     return (
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # each run writes the whole current state: the overwrite replaces the whole table, so a partition none of
+        # whose rows is current any more (all deleted or quarantined) does not keep its old files
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
         # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
@@ -159,10 +214,11 @@ def spark_session(app_name):
     )
 
 
-def decode(raw):
-    """Debezium envelopes from the raw records; tombstones (null values) carry no state and are skipped."""
-    events = raw.where(F.col("value").isNotNull())
-    return events.select(F.from_json(F.unbase64("value").cast("string"), ENVELOPE_SCHEMA, {"mode": "FAILFAST"}).alias("e"))
+def decode(records, run_date):
+    """Debezium envelopes from the raw records, with the run date TTLs are read at; tombstones (null values)
+    carry no state and are skipped."""
+    events = records.where(F.col("value").isNotNull())
+    return events.select(F.from_json(F.unbase64("value").cast("string"), ENVELOPE_SCHEMA, {"mode": "FAILFAST"}).alias("e"), F.lit(run_date).alias("_run_date"))
 
 
 def main(argv=None):
@@ -175,7 +231,9 @@ def main(argv=None):
 
     spark = spark_session("contractgen-driver_locations")
     raw = spark.read.schema(RAW_SCHEMA).json(args.raw).where(F.col("dt") <= args.run_date)
-    decode(raw).createOrReplaceTempView("decoded")
+    raw.createOrReplaceTempView("raw")
+    records = spark.sql(RECORDS_SQL)
+    decode(records, args.run_date).createOrReplaceTempView("decoded")
     spark.sql(FLATTEN_SQL).createOrReplaceTempView("events")
     spark.sql(CURRENT_SQL).createOrReplaceTempView("current_state")
     checked = spark.sql(CHECK_SQL).cache()

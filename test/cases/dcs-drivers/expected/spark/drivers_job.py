@@ -2,8 +2,11 @@
 r"""Raw -> trusted job for dataset drivers (contract drivers v1.0.0).
 
 Reads the raw CDC events of topic cdc.public.drivers (JSON lines with base64 key and value, stored byte-exact
-by the sync), decodes the Debezium envelopes, keeps the latest state of each key, checks the contract's
-constraints, writes the rows that break them to quarantine and the rest as Parquet. Re-running a date gives the same result: the job reads every raw event up to that date.
+by the sync), each record once, decodes the Debezium envelopes (Avro, by each record's schema id),
+computes the current state of every key, checks the contract's constraints, writes the rows that break them
+to quarantine and the rest as Parquet. Each run recomputes
+the whole state from every raw event up to --run-date and replaces the trusted table:
+re-running a date gives the same result.
 
 Spark 3.5:
 
@@ -17,9 +20,12 @@ Spark 4.0:
 """
 
 import argparse
+import json
 import os
+import urllib.request
+from functools import reduce
 
-from pyspark.sql import SparkSession
+from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql.avro.functions import from_avro
 from pyspark.sql.types import DecimalType, LongType, StringType, StructField, StructType, TimestampType
@@ -28,6 +34,7 @@ RAW_PATH = "s3a://lake-raw/raw/cdc.public.drivers/"
 TRUSTED_PATH = "s3a://lake-trusted/trusted/drivers/"
 QUARANTINE_PATH = "s3a://lake-quarantine/trusted/drivers/"
 MINIO_ENDPOINT = "http://minio:9000"
+SCHEMA_REGISTRY_URL = "http://schema-registry:8081"
 PARTITION_COLUMNS = []
 
 # The raw layer: one JSON line per Kafka record (Aiven S3 sink jsonl / contractgen sync), dt/hour partitions;
@@ -50,7 +57,8 @@ ROW_SCHEMA = StructType([
     StructField("name", StringType(), True),
 ])
 
-# What Debezium's Avro converter writes for this topic (generated/avro/cdc.public.drivers/Envelope.avsc).
+# The Envelope of the contract as it is now (generated/avro/cdc.public.drivers/Envelope.avsc): the reader schema every
+# record is resolved to, whatever schema it was written with.
 ENVELOPE_AVRO_SCHEMA = """
 {
   "type": "record",
@@ -313,6 +321,20 @@ ENVELOPE_AVRO_SCHEMA = """
 }
 """
 
+# The Confluent wire format's header: the magic byte 0 and the 4-byte schema id, as 10 hex digits.
+HEADER = "hex(substring(unbase64(value), 1, 5))"
+
+# The raw records each once: a store without conditional writes can hold a fenced writer's copy of a record too
+# (byte-identical); the Kafka partition is in the object's name.
+RECORDS_SQL = """
+SELECT key, value, `offset`, `timestamp`, _partition
+FROM (
+  SELECT *, row_number() OVER (PARTITION BY _partition, `offset`, CASE WHEN _partition = '' THEN _object END ORDER BY _object) AS _copy
+  FROM (SELECT key, value, `offset`, `timestamp`, regexp_extract(input_file_name(), '\\\\+(\\\\d{10})\\\\+\\\\d{20}(?:\\\\+[0-9a-z-]+)?\\\\.jsonl$', 1) AS _partition, input_file_name() AS _object FROM raw) AS named
+) AS copies
+WHERE _copy = 1
+"""
+
 # One row per change event, the row's columns in their trusted types, and the order of the events.
 FLATTEN_SQL = """
 SELECT
@@ -329,14 +351,21 @@ SELECT
 FROM (SELECT e, CASE WHEN e.op = 'd' THEN e.before ELSE e.after END AS _row FROM decoded WHERE e IS NOT NULL) AS d
 """
 
-# The latest state per key; deleted keys dropped.
+# Where the last TRUNCATE happened (Debezium's op t; NULL when none did).
+TRUNCATED_SQL = """
+SELECT max(_seq) AS _truncated FROM events WHERE _op = 't'
+"""
+
+# The current state of each key: the latest event of the key, ordered by the source position; deleted keys and keys truncated since dropped.
 CURRENT_SQL = """
 SELECT driver_id, license_class, earnings, licensed_at, name, licensed_at__bad
 FROM (
   SELECT *, row_number() OVER (PARTITION BY driver_id ORDER BY _seq DESC NULLS LAST, _src_ts DESC NULLS LAST, _ts DESC NULLS LAST) AS _rn
   FROM events
+  WHERE _op <> 't'
 ) AS ranked
-WHERE _rn = 1 AND _op <> 'd'
+CROSS JOIN truncated
+WHERE _rn = 1 AND _op <> 'd' AND (_truncated IS NULL OR _seq > _truncated)
 """
 
 # Each row with the contract rules it breaks (empty when none).
@@ -365,7 +394,9 @@ def spark_session(app_name):
     return (
         SparkSession.builder.appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        # each run writes the whole current state: the overwrite replaces the whole table, so a partition none of
+        # whose rows is current any more (all deleted or quarantined) does not keep its old files
+        .config("spark.sql.sources.partitionOverwriteMode", "static")
         # the Parquet schemas declare TIMESTAMP(MICROS); Spark's default writes INT96
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.hadoop.fs.s3a.endpoint", MINIO_ENDPOINT)
@@ -378,12 +409,28 @@ def spark_session(app_name):
     )
 
 
-def decode(raw):
-    """Debezium envelopes from the raw records; tombstones (null values) carry no state and are skipped."""
-    events = raw.where(F.col("value").isNotNull())
+def writer_schemas(registry, headers):
+    """The writer schema of each schema id the raw values carry, from the Schema Registry (GET /schemas/ids/{id}),
+    fetched once per id by the driver."""
+    schemas = {}
+    for header in headers:
+        if not header.startswith("00"):
+            raise ValueError(f"a raw value is not in the Confluent wire format (magic byte {header[:2]})")
+        with urllib.request.urlopen(f"{registry.rstrip('/')}/schemas/ids/{int(header[2:], 16)}", timeout=60) as response:
+            schemas[header] = json.load(response)["schema"]
+    return schemas
+
+
+def decode(records, writers):
+    """Debezium envelopes from the raw records, each decoded with the writer schema of its schema id and resolved
+    to the current Envelope (Avro schema resolution: fields added since have their defaults, fields dropped are
+    skipped); tombstones (null values) carry no state and are skipped."""
+    events = records.where(F.col("value").isNotNull()).withColumn("_header", F.expr(HEADER))
     # Confluent wire format: a magic byte and a 4-byte schema id, then the Avro body.
     body = F.expr("substring(unbase64(value), 6)")
-    return events.select(from_avro(body, ENVELOPE_AVRO_SCHEMA, {"mode": "FAILFAST"}).alias("e"))
+    parts = [events.where(F.col("_header") == header).select(from_avro(body, writer, {"mode": "FAILFAST", "avroSchema": ENVELOPE_AVRO_SCHEMA}).alias("e")) for header, writer in sorted(writers.items())]
+    empty = events.where(F.lit(False)).select(from_avro(body, ENVELOPE_AVRO_SCHEMA, {"mode": "FAILFAST", "avroSchema": ENVELOPE_AVRO_SCHEMA}).alias("e"))
+    return reduce(DataFrame.unionByName, parts, empty)
 
 
 def main(argv=None):
@@ -392,12 +439,17 @@ def main(argv=None):
     parser.add_argument("--raw", default=RAW_PATH)
     parser.add_argument("--trusted", default=TRUSTED_PATH)
     parser.add_argument("--quarantine", default=QUARANTINE_PATH)
+    parser.add_argument("--schema-registry", default=SCHEMA_REGISTRY_URL)
     args = parser.parse_args(argv)
 
     spark = spark_session("contractgen-drivers")
     raw = spark.read.schema(RAW_SCHEMA).json(args.raw).where(F.col("dt") <= args.run_date)
-    decode(raw).createOrReplaceTempView("decoded")
+    raw.createOrReplaceTempView("raw")
+    records = spark.sql(RECORDS_SQL)
+    headers = [row[0] for row in records.where(F.col("value").isNotNull()).select(F.expr(HEADER)).distinct().collect()]
+    decode(records, writer_schemas(args.schema_registry, headers)).createOrReplaceTempView("decoded")
     spark.sql(FLATTEN_SQL).createOrReplaceTempView("events")
+    spark.sql(TRUNCATED_SQL).createOrReplaceTempView("truncated")
     spark.sql(CURRENT_SQL).createOrReplaceTempView("current_state")
     checked = spark.sql(CHECK_SQL).cache()
 
