@@ -75,7 +75,7 @@ export function loadConfigText(file: string, text: string): { config: PlatformCo
 }
 
 /** Parses and validates one contract; returns its datasets when it is sound enough to model. */
-export function loadContract(file: string, text: string): { datasets: Dataset[]; diagnostics: Diagnostic[]; doc?: LoadedYaml; odcs?: Record<string, unknown> } {
+export function loadContract(file: string, text: string, config: PlatformConfig = DEFAULT_CONFIG): { datasets: Dataset[]; diagnostics: Diagnostic[]; doc?: LoadedYaml; odcs?: Record<string, unknown> } {
   const { doc, diagnostics } = loadYaml(file, text);
   if (!doc) return { datasets: [], diagnostics };
   if (typeof doc.data !== 'object' || doc.data === null || Array.isArray(doc.data)) {
@@ -85,16 +85,17 @@ export function loadContract(file: string, text: string): { datasets: Dataset[];
   const schemaDiags = checkSchema(dcs ? 'dcs' : 'odcs', doc);
   const all = [...diagnostics, ...schemaDiags, ...scanSecrets(doc), ...scanPlaceholders(doc)];
   const convert = () => (dcs ? convertDcs(doc) : { odcs: doc.data as Record<string, unknown>, doc });
+  const settings = { unsizedDecimal: config.lake.unsizedDecimal };
   if (schemaDiags.length === 0) {
     const converted = convert();
-    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
+    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs', settings });
     return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc, odcs: converted.odcs };
   }
   // The schema failed, so nothing will be generated; still model what is sound, so that lint reports the
   // cross-contract problems (unresolved relationships, collisions …) in the same run instead of one at a time.
   try {
     const converted = convert();
-    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs' });
+    const built = buildDatasets({ doc: converted.doc, odcs: converted.odcs, format: dcs ? 'dcs' : 'odcs', settings });
     return { datasets: built.datasets, diagnostics: [...all, ...built.diagnostics], doc };
   } catch {
     return { datasets: [], diagnostics: all, doc };
@@ -123,7 +124,7 @@ export function analyzeSources(sources: readonly ContractSource[], config: Platf
     }
     let r: ReturnType<typeof loadContract>;
     try {
-      r = loadContract(file, text);
+      r = loadContract(file, text, config);
     } catch (e) {
       // a parser or validator recursing past the stack on pathological input is the input's problem, not ours
       if (!(e instanceof RangeError)) throw e;

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { loadYaml, type LoadedYaml } from '../generator/load/yaml.js';
 import { checkSchema } from '../generator/validate/schema-check.js';
+import { loadContract } from '../generator/analyze.js';
 import { convertDcs } from '../generator/convert/dcs.js';
 import { reference, ROOT } from './helpers/reference.js';
 
@@ -18,6 +19,8 @@ const Ajv = require('ajv').default;
 const addFormats = require('ajv-formats');
 
 const odcs31 = reference('odcs/odcs-json-schema-v3.1.0.json');
+const odcs32 = reference('odcs/odcs-json-schema-v3.2.0-draft-20260604.json');
+const odcs32Examples = reference('odcs/examples/v3.2.0-draft');
 const odcs302 = reference('odcs/odcs-json-schema-v3.0.2.json');
 const dcs121 = reference('dcs/datacontract.schema.v1.2.1.json');
 const odcsExamples = reference('odcs/examples');
@@ -154,6 +157,67 @@ const DCS_LENIENT: Array<{ keyword: string; path: RegExp; why: string }> = [
   { keyword: 'format', path: /^\/servers\/[^/]+\/location$/, why: "a server location is a URI template: the spec's README and examples write s3://…/{model}/*.json" },
 ];
 
+describe.runIf(odcs32.available)('ODCS v3.2.0 conformance', () => {
+  const v32 = official(odcs32.path, '2019');
+  const v31 = official(odcs31.path, '2019');
+  const files = examplesIn(odcs32Examples.path);
+  const example = (f: string) => load(f, readFileSync(join(odcs32Examples.path, f), 'utf8'));
+
+  it('has the v3.2.0 examples to compare against (enum, map, measures and dimensions)', () => {
+    expect(files).toEqual(['enum.odcs.yaml', 'map.odcs.yaml', 'measures-and-dimensions.odcs.yaml']);
+  });
+
+  for (const f of files) {
+    it(`agrees with the official v3.2.0 schema on examples/v3.2.0-draft/${f}, and lints`, () => {
+      const doc = example(f);
+      const theirs = v32(doc.data) as boolean;
+      const ours = checkSchema('odcs', doc);
+      expect({ valid: ours.length === 0, errors: ours }).toMatchObject({ valid: theirs });
+      expect(theirs).toBe(true);
+      const { diagnostics } = loadContract(`examples/${f}`, readFileSync(join(odcs32Examples.path, f), 'utf8'));
+      expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    });
+  }
+
+  it('agrees with the official v3.2.0 schema on every v3.0 and v3.1 example too', () => {
+    for (const f of examplesIn(odcsExamples.path)) {
+      const doc = load(f, readFileSync(join(odcsExamples.path, f), 'utf8'));
+      const asV32 = { ...(doc.data as Obj), apiVersion: 'v3.2.0' };
+      expect(checkSchema('odcs', asDoc(clone(asV32))).length === 0, f).toBe(v32(clone(asV32)) as boolean);
+    }
+  });
+
+  const base = () => clone(example('map.odcs.yaml').data) as Obj;
+  const enums = () => clone(example('enum.odcs.yaml').data) as Obj;
+  const measures = () => clone(example('measures-and-dimensions.odcs.yaml').data) as Obj;
+  const mutations: Array<[string, () => Obj]> = [
+    ['map without its map block', () => { const d = base(); delete d.schema[0].properties[1].map; return d; }],
+    ['map without a value', () => { const d = base(); delete d.schema[0].properties[1].map.value; return d; }],
+    ['map block with an unknown key', () => { const d = base(); d.schema[0].properties[1].map.entries = {}; return d; }],
+    ['map block on a string property', () => { const d = base(); d.schema[0].properties[0].map = d.schema[0].properties[1].map; return d; }],
+    ['map value with an unknown logicalType', () => { const d = base(); d.schema[0].properties[1].map.value.logicalType = 'text'; return d; }],
+    ['enum entry without a value', () => { const d = enums(); delete d.schema[0].properties[1].enum[0].value; return d; }],
+    ['enum entry with an object value', () => { const d = enums(); d.schema[0].properties[1].enum[0].value = { a: 1 }; return d; }],
+    ['empty enum', () => { const d = enums(); d.schema[0].properties[1].enum = []; return d; }],
+    ['enum entry with an unknown key', () => { const d = enums(); d.schema[0].properties[1].enum[0].colour = 'red'; return d; }],
+    ['enum that repeats an entry', () => { const d = enums(); d.schema[0].properties[1].enum.push(d.schema[0].properties[1].enum[0]); return d; }],
+    ['semanticType out of the enum', () => { const d = measures(); d.schema[0].properties[4].semanticType = 'metric'; return d; }],
+    ['synonym without synonym', () => { const d = measures(); d.schema[0].synonyms = [{ locale: 'fr-FR' }]; return d; }],
+    ['synonyms on the contract', () => ({ ...measures(), synonyms: [{ synonym: 'x' }] })],
+    ['context with an unknown key', () => ({ ...measures(), context: { notes: 'x' } })],
+    ['context verified statement without a question', () => ({ ...measures(), context: { verifiedStatements: [{ answer: 'yes' }] } })],
+  ];
+  bothReject(mutations, v32, 'odcs');
+
+  it('refuses the v3.2.0 keys in a v3.1.0 contract, as the official v3.1.0 schema does, and says how to get them', () => {
+    const d = { ...enums(), apiVersion: 'v3.1.0' };
+    expect(v31(clone(d))).toBe(false);
+    const diags = checkSchema('odcs', asDoc(clone(d)));
+    expect(diags.map((x) => x.rule)).toContain('SCHEMA_UNKNOWN_KEY');
+    expect(diags.find((x) => x.rule === 'SCHEMA_UNKNOWN_KEY')!.message).toMatch(/ODCS v3\.2\.0 adds "enum": declare apiVersion: v3\.2\.0/);
+  });
+});
+
 describe.runIf(dcs121.available)('DCS conformance', () => {
   const v = official(dcs121.path, '07');
   const v31 = official(odcs31.path, '2019');
@@ -205,11 +269,16 @@ describe.runIf(odcs31.available)('build-time compiled validators', () => {
   it('give the same verdicts as the runtime-compiled schemas on every example and mutation input', async () => {
     const { validator } = await import('../generator/validate/schema-check.js');
     const compiled = require(join(ROOT, 'dist/validate/compiled/odcs.cjs')) as (d: unknown) => boolean;
+    const compiled32 = require(join(ROOT, 'dist/validate/compiled/odcs32.cjs')) as (d: unknown) => boolean;
+    const runtime32 = validator('odcs32', 'runtime');
     const compiledDcs = require(join(ROOT, 'dist/validate/compiled/dcs.cjs')) as (d: unknown) => boolean;
     const runtime = validator('odcs', 'runtime');
     const runtimeDcs = validator('dcs', 'runtime');
     const inputs: unknown[] = [];
     for (const f of examplesIn(odcsExamples.path)) inputs.push(load(f, readFileSync(join(odcsExamples.path, f), 'utf8')).data);
+    const inputs32: unknown[] = [];
+    if (odcs32Examples.available) for (const f of examplesIn(odcs32Examples.path)) inputs32.push(load(f, readFileSync(join(odcs32Examples.path, f), 'utf8')).data);
+    for (const d of [...inputs32, ...inputs32.map((x) => ({ ...(x as Obj), schema: 'not a list' }))]) expect(compiled32(d)).toBe(runtime32(d) as boolean);
     for (const f of ['users.odcs.yaml', 'rides.odcs.yaml', '../test/fixtures/lint/five-errors.odcs.yaml']) inputs.push(load(f, readFileSync(join(ROOT, 'contracts', f), 'utf8')).data);
     let invalid = 0;
     for (const d of inputs) {

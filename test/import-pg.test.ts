@@ -209,17 +209,19 @@ describe('a database contractgen has never seen', () => {
     }
   });
 
-  it('an unsized numeric is the one documented loss: imported as physicalType numeric, reported, and a lint error until a precision is stated', async () => {
+  it('an unsized numeric is no loss: imported as physicalType numeric, it lints with a DECIMAL_UNSIZED warning and no error, and generates numeric again', async () => {
     const x = await freshDb();
     try {
       await x.client.query('CREATE TABLE measures (id integer PRIMARY KEY, value numeric NOT NULL)');
       const src = await readPgCatalog({ url: url(x.name) });
-      expect(src.diagnostics.map((d) => d.rule)).toEqual(['IMPORT_TYPE_LOSSY']);
+      expect(src.diagnostics.map((d) => d.rule)).toEqual([]);
       const { sources } = importedContracts(src);
       expect(sources[0]!.text).toMatch(/- name: value\n\s+logicalType: number\n\s+physicalType: numeric\n/);
-      // today the model needs a precision: lint asks for one. (When unsized numerics reach the model, this is the
-      // line to change: the contract must then lint without an error.)
-      expect(errorsOf(analysisOf(sources).diagnostics).map((e) => e.split(' ')[1])).toEqual(['DECIMAL_PRECISION']);
+      const analysis = analysisOf(sources);
+      expect(errorsOf(analysis.diagnostics)).toEqual([]);
+      expect(analysis.diagnostics.map((d) => d.rule)).toContain('DECIMAL_UNSIZED');
+      const f = analysis.model.datasets[0]!.fields.find((x) => x.name === 'value')!;
+      expect(f.type).toMatchObject({ kind: 'decimal', variableScale: true });
     } finally {
       await x.client.end();
     }

@@ -147,7 +147,9 @@ function rows(ds: Dataset, broken: Record<string, unknown>): string {
 }
 
 const PLANTED = { users: { email: 'not-an-email', user_type: 'alien', user_id: '00000000-0000-4000-8000-000000000001', document_number: '11111111111' }, rides: { status: 'teleported', ride_id: '00000000-0000-4000-8000-000000000002' } };
-const EXPECTED_FAILURES = ['rides.status:validValues', 'rides:quality:rides_status_values', 'users.email:format:email', 'users.user_type:validValues', 'users:quality:users_user_type_values'];
+// A value set the contract states once as a field's values and once as an invalidValues rule is one expectation
+// (naming both rules in its meta), so a bad value fails one check, not two.
+const EXPECTED_FAILURES = ['rides.status:validValues', 'users.email:format:email', 'users.user_type:validValues'];
 
 function failures(stdout: string): string[] {
   return [...stdout.matchAll(/^ {2}FAIL (\S+) /gm)].map((m) => m[1]!).sort();
@@ -294,7 +296,7 @@ describe('contractgen test', () => {
       const r = await cli(['test', '--data', `postgresql://${pg.user}:${pg.password}@127.0.0.1:${pg.port}/app`, '--dataset', 'users'], ROOT);
       expect(r.stdout).not.toContain('FAIL');
       expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toContain('users: 43 expectations on 1 rows');
+      expect(r.stdout).toContain('users: 41 expectations on 1 rows');
       // the report names where the rows came from, never the password
       expect(r.stdout).toContain(`from postgresql://postgres:***@127.0.0.1:${pg.port}/app (users)`);
       expect(r.stdout + r.stderr).not.toContain(pg.password);

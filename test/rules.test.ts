@@ -131,7 +131,10 @@ describe('semantic rules', () => {
 
   it('DECIMAL_PRECISION: decimals need precision and scale, and both must fit', () => {
     const mk = (extra: string) => lint({ 'a.yaml': contract({ props: ID + `      - name: amount\n        logicalType: number\n${extra}` }) });
-    expect(find(mk('        physicalType: decimal\n'), 'DECIMAL_PRECISION')).toMatchObject({ line: 21, col: 23 }); // the physicalType value
+    // an unsized decimal is not an error: a warning at the physicalType value naming the lake's decimal
+    expect(find(mk('        physicalType: decimal\n'), 'DECIMAL_UNSIZED')).toMatchObject({ line: 21, col: 23, severity: 'warning' });
+    expect(rules(mk('        physicalType: numeric\n'))).toEqual(['DECIMAL_UNSIZED']);
+    expect(rules(mk('        customProperties:\n          - {property: contractgen.decimal.precision, value: 10}\n'))).toContain('DECIMAL_PRECISION');
     expect(rules(mk('        physicalType: decimal(4,6)\n'))).toContain('DECIMAL_PRECISION');
     expect(rules(mk('        physicalType: decimal(10,2)\n        customProperties:\n          - {property: contractgen.decimal.scale, value: 3}\n'))).toContain('DECIMAL_PRECISION');
     expect(mk('        physicalType: numeric(12,4)\n')).toEqual([]);

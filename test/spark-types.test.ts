@@ -44,7 +44,9 @@ const SPARK40: Mode = { version: '4.0', ansi: true };
 let repo: JobReport[] | undefined;
 async function repoJobs(): Promise<JobReport[]> {
   if (!repo) {
-    const files = [...(await generateFrom(['contracts'], ROOT, ['spark'])).files, ...(await generateFrom(['examples/mysql-source/contracts'], ROOT, ['spark'])).files];
+    const files: Array<[string, string]> = [];
+    // the job file names of the three folders are distinct
+    for (const dir of ['contracts', 'examples/mysql-source/contracts', 'examples/ride-events/contracts']) files.push(...(await generateFrom([dir], ROOT, ['spark'])).files);
     repo = checkJobs(jobsOf(new Map(files)));
   }
   return repo;
@@ -145,6 +147,22 @@ describe('the Spark SQL type checker can fail', () => {
     expect(p("SELECT a, last_value(CASE WHEN a > 0 THEN k END, true) OVER (ORDER BY a) AS l, row_number() OVER (PARTITION BY k ORDER BY a DESC) AS rn, coalesce(A2, k) AS c FROM t WHERE k IN ('x', 'y') AND NOT (k RLIKE '^a$')")).toBe('');
   });
 
+  it('nested values: lambdas that must be predicates, map and struct constructors, element_at, and their result types', () => {
+    const views = { t: { xs: 'array<int>', ys: 'array<struct<a:int,b:string>>', m: 'map<string,bigint>', k: 'string', b: 'binary', n: 'int' } };
+    const p = (sql: string) => sqlProblems(sql, views, SPARK40).join('\n');
+    expect(p('SELECT exists(xs, _x -> _x) AS y FROM t')).toMatch(/the lambda of exists must return BOOLEAN, got INT/);
+    expect(p('SELECT size(k) AS y FROM t')).toMatch(/UNEXPECTED_INPUT_TYPE: size parameter 1/);
+    expect(p('SELECT map_from_entries(xs) AS y FROM t')).toMatch(/map_from_entries parameter 1 requires an ARRAY of pair STRUCT/);
+    expect(p('SELECT named_struct(k, n) AS y FROM t')).toMatch(/CREATE_NAMED_STRUCT_WITHOUT_FOLDABLE_STRING/);
+    expect(p("SELECT named_struct('a') AS y FROM t")).toMatch(/WRONG_NUM_ARGS: named_struct /);
+    expect(p("SELECT element_at(xs, 'one') AS y FROM t")).toMatch(/element_at on an ARRAY takes an INT index/);
+    expect(p('SELECT map_keys(xs) AS y FROM t')).toMatch(/UNEXPECTED_INPUT_TYPE: map_keys parameter 1/);
+    // the result types flow on: a map rebuilt from its keys is a map again, a filtered array keeps its type
+    expect(p("SELECT a FROM (SELECT map_from_entries(transform(map_keys(m), _k -> named_struct('key', _k, 'value', TRY_CAST(element_at(m, _k) AS INT)))) AS a FROM t) AS s WHERE size(a) > 0")).toBe('');
+    expect(p("SELECT exists(ys, _y -> _y.a > 1 AND NOT (_y.b RLIKE '^x')) AS e1, size(array_distinct(filter(xs, _x -> _x IS NOT NULL))) < size(xs) AS e2, exists(map_values(m), _v -> _v IS NULL) AS e3, conv(lpad(hex(b), 16, '0'), 16, -10) AS c FROM t")).toBe('');
+    expect(p("SELECT element_at(named_struct('s', n).s, 1) AS y FROM t")).toMatch(/UNEXPECTED_INPUT_TYPE: element_at parameter 1 requires \(ARRAY or MAP\), got INT/);
+  });
+
   it('the rows handed to createDataFrame must fit ROW_SCHEMA by position', async () => {
     const users = jobsOf((await generateFrom(['contracts'], ROOT, ['spark'])).files).find((j) => j.path === 'spark/users_job.py')!;
     const wrongType = users.content.replace('StructField("birth_date", DateType(), True)', 'StructField("birth_date", TimestampType(), True)');
@@ -164,13 +182,13 @@ describe('the Spark SQL type checker can fail', () => {
 });
 
 describe('the generated Spark jobs type-check', () => {
-  it('for the repository contracts and the MySQL example, in Spark 3.5 and 4.0 with ANSI off and on', async () => {
+  it('for the repository contracts, the MySQL example and the nested ride-events example (PostgreSQL, MySQL, Cassandra), in Spark 3.5 and 4.0 with ANSI off and on', async () => {
     const reports = await repoJobs();
-    expect(reports.map((r) => r.path).sort()).toEqual(['spark/payments_job.py', 'spark/rides_job.py', 'spark/users_job.py']);
+    expect(reports.map((r) => r.path).sort()).toEqual(['spark/driver_locations_job.py', 'spark/payment_events_job.py', 'spark/payments_job.py', 'spark/ride_events_job.py', 'spark/rides_job.py', 'spark/users_job.py']);
     expect(reports.flatMap((r) => r.problems)).toEqual([]);
     for (const r of reports) {
       // the job was followed to the end: the views and the createDataFrame were typed
-      const relational = r.path !== 'spark/rides_job.py';
+      const relational = !['spark/rides_job.py', 'spark/driver_locations_job.py'].includes(r.path); // the Cassandra jobs have no TRUNCATE
       expect([...r.outputs.keys()], r.path).toEqual(['raw', 'decoded', 'events', ...(relational ? ['truncated'] : []), 'current_state', 'createDataFrame']);
       expect(Object.keys(r.sql).sort(), r.path).toEqual(['CHECK_SQL', 'CURRENT_SQL', 'FLATTEN_SQL', 'RECORDS_SQL', ...(relational ? ['TRUNCATED_SQL'] : [])]);
     }

@@ -48,7 +48,7 @@ export function isWidening(a: LogicalType, b: LogicalType): boolean {
   if (a.kind === 'string' && b.kind === 'string') return b.maxLength === undefined || (a.maxLength !== undefined && b.maxLength >= a.maxLength);
   if (a.kind in INT_DIGITS && b.kind === 'decimal') return b.precision - b.scale >= INT_DIGITS[a.kind]!;
   if (a.kind === 'decimal' && b.kind === 'decimal') return b.scale >= a.scale && b.precision - b.scale >= a.precision - a.scale;
-  if (a.kind === 'array' && b.kind === 'array') return typeLabel(a.items) === typeLabel(b.items) || isWidening(a.items, b.items);
+  if (a.kind === 'array' && b.kind === 'array') return typeLabel(a.items.type) === typeLabel(b.items.type) || isWidening(a.items.type, b.items.type);
   return false;
 }
 

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema } from '../validate/schemas/config.js';
 import { dcsSchema } from '../validate/schemas/dcs.js';
-import { odcsSchema } from '../validate/schemas/odcs.js';
+import { odcs32Schema, odcsSchema } from '../validate/schemas/odcs.js';
 import { loadYaml } from '../load/yaml.js';
 import { cacheFileOf, runCommonJs } from '../load/commonjs.js';
 import { AJV_OPTIONS } from '../validate/schema-check.js';
@@ -31,6 +31,7 @@ mkdirSync(out, { recursive: true });
 const opts = { ...AJV_OPTIONS, code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } };
 for (const [kind, schema, Ctor] of [
   ['odcs', odcsSchema, require('ajv/dist/2019').default],
+  ['odcs32', odcs32Schema, require('ajv/dist/2019').default],
   ['dcs', dcsSchema, require('ajv').default],
   ['config', configSchema, require('ajv').default],
 ] as const) {
@@ -72,11 +73,12 @@ function samples(dirs: readonly string[]): unknown[] {
 const all = samples(['contractgen.config.yaml', 'contracts', 'test/fixtures', 'test/golden', 'examples']);
 const isObj = (d: unknown): d is Record<string, unknown> => typeof d === 'object' && d !== null && !Array.isArray(d);
 const byKind: Record<string, unknown[]> = {
-  odcs: all.filter((d) => isObj(d) && 'apiVersion' in d),
+  odcs: all.filter((d) => isObj(d) && 'apiVersion' in d && d.apiVersion !== 'v3.2.0'),
+  odcs32: all.filter((d) => isObj(d) && d.apiVersion === 'v3.2.0'),
   dcs: all.filter((d) => isObj(d) && 'dataContractSpecification' in d),
   config: all.filter((d) => isObj(d) && d.version === 1 && !('apiVersion' in d) && !('kind' in d)),
 };
-for (const kind of ['odcs', 'dcs', 'config']) {
+for (const kind of ['odcs', 'odcs32', 'dcs', 'config']) {
   const file = join(out, `${kind}.cjs`);
   const compiled = runCommonJs(file);
   const validate = compiled.exports as (d: unknown) => boolean;

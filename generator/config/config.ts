@@ -98,6 +98,8 @@ export interface PlatformConfig {
   /** the Spark the jobs run on: the DAGs submit them with the packages built for it (spark-avro's Scala, hadoop-aws's Hadoop) */
   spark: { version: SparkVersion };
   postgres: { defaultSchema: string };
+  /** the trusted layer: an unsized numeric (PostgreSQL `numeric`, `NUMBER`) has no variable-scale decimal there */
+  lake: { unsizedDecimal: { precision: number; scale: number } };
   /**
    * gxVersion: the Great Expectations that loads the suites. `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a
    * release from 1.2.0 to 1.7.x (`1.3.2`, `1.7`): the suites use what that release and later ones accept.
@@ -142,6 +144,8 @@ export const DEFAULT_CONFIG: PlatformConfig = {
   airflow: { version: 2, owner: 'data-platform', retries: 2, retryDelayMinutes: 5, sparkConnId: 'spark_default', trinoConnId: 'trino_default', s3ConnId: 'minio_default' },
   spark: { version: '3.5' },
   postgres: { defaultSchema: 'public' },
+  // Spark's own default for a decimal of unknown size (DecimalType.SYSTEM_DEFAULT)
+  lake: { unsizedDecimal: { precision: 38, scale: 18 } },
   quality: { gxVersion: '1.x' },
   sync: { connector: 'aiven', maxRecords: 10_000, maxBytes: 16 * 1024 * 1024, maxAgeMs: 60_000 },
   breaking: { disabled: [] },
@@ -235,6 +239,10 @@ export const CONFIG_DOCS: Readonly<Record<ConfigKey, string>> = {
   'spark.version': "`3.5` or `4.0`: the DAGs submit the jobs with `--packages` built for it (spark-avro for its Scala and Spark release, hadoop-aws at its Hadoop); each job's header names both.",
   postgres: 'PostgreSQL sources.',
   'postgres.defaultSchema': 'The schema of a table whose server names none.',
+  lake: 'The trusted layer (Parquet, Spark, Trino, Unity Catalog) where a source type has no equal there.',
+  'lake.unsizedDecimal': 'The decimal the lake stores an unsized numeric as (PostgreSQL `numeric`, `NUMBER`): the source keeps any precision, Debezium sends a `VariableScaleDecimal`, the lake has no variable-scale decimal. Each such field gets a `DECIMAL_UNSIZED` warning naming this choice.',
+  'lake.unsizedDecimal.precision': 'Its precision, 1 to 38 (default 38, Spark\'s `DecimalType.SYSTEM_DEFAULT`). A value that does not fit is a `type` violation in the Spark job.',
+  'lake.unsizedDecimal.scale': 'Its scale, 0 to the precision (default 18).',
   quality: 'The quality suites.',
   'quality.gxVersion': 'The Great Expectations release that loads the suites: `1.x` (any 1.x from 1.2.0), `0.18` (0.18.21+), or a release from 1.2.0 to 1.7.x; the suites use what it accepts.',
   sync: 'The raw-layer sync, from the CDC topics to the raw bucket.',
@@ -289,6 +297,11 @@ export function resolveConfig(doc: LoadedYaml | undefined): { config: PlatformCo
   if (config.airflow.deadlineCallback !== undefined && config.airflow.version !== 3) {
     const p = doc.pos(['airflow', 'deadlineCallback']);
     diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, 'airflow.deadlineCallback needs airflow.version: 3 (Deadline Alerts are Airflow 3.1+); Airflow 2 uses the freshness SLA as `sla`'));
+  }
+  const ud = config.lake.unsizedDecimal;
+  if (ud.scale > ud.precision) {
+    const p = doc.pos(['lake', 'unsizedDecimal', 'scale']);
+    diagnostics.push(diagnostic('CONFIG_VALUE', { file: doc.file, ...p }, `lake.unsizedDecimal: scale (${ud.scale}) cannot exceed precision (${ud.precision})`));
   }
   config.breaking.disabled.forEach((id, i) => {
     if (!isBreakingRuleId(id)) {

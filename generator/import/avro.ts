@@ -139,11 +139,14 @@ class Reader {
     if (connect === 'org.apache.kafka.connect.data.Decimal' || t.logicalType === 'decimal') {
       const p = typeof t.precision === 'number' ? t.precision : params['connect.decimal.precision'] !== undefined ? Number(params['connect.decimal.precision']) : undefined;
       const s = typeof t.scale === 'number' ? t.scale : params.scale !== undefined ? Number(params.scale) : 0;
-      if (p === undefined || p > 38) return { type: { kind: 'decimal' }, physical: 'decimal', problem: { rule: 'IMPORT_TYPE_LOSSY', message: 'a decimal without a precision (or wider than 38 digits): contractgen needs a precision and a scale today; state them, or see docs/import.md#known-losses' } };
+      // without a precision: an unsized decimal (physicalType decimal; DECIMAL_UNSIZED names the lake's decimal)
+      if (p === undefined) return { type: { kind: 'decimal' }, physical: 'decimal' };
+      if (p > 38) return { type: { kind: 'decimal' }, physical: 'decimal', problem: { rule: 'IMPORT_TYPE_LOSSY', message: `a decimal of ${p} digits is wider than the 38 digits every target holds; it is imported unsized` } };
       return { type: { kind: 'decimal', precision: p, scale: s }, physical: `decimal(${p},${s})` };
     }
     if (connect === 'io.debezium.data.VariableScaleDecimal') {
-      return { type: { kind: 'decimal' }, physical: 'decimal', problem: { rule: 'IMPORT_TYPE_LOSSY', message: "Debezium's variable-scale decimal (an unsized numeric): contractgen needs a precision and a scale today; state them, or see docs/import.md#known-losses" } };
+      // an unsized PostgreSQL numeric, as contractgen generates it back (physicalType numeric)
+      return { type: { kind: 'decimal' }, physical: 'numeric' };
     }
     if (connect === 'io.debezium.data.Enum') {
       const allowed = typeof params.allowed === 'string' ? params.allowed.split(',') : undefined;

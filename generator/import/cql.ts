@@ -493,7 +493,8 @@ function mapCql(t: CqlType, udts: Map<string, RawType>, at: SourceRef, depth = 0
     case 'varint':
       return { type: { kind: 'decimal', precision: 38, scale: 0 }, physical, problems: [{ rule: 'IMPORT_TYPE_LOSSY', message: 'varint holds integers of any size; it becomes decimal(38,0), the widest every target holds' }] };
     case 'decimal':
-      return { type: { kind: 'decimal' }, physical, problems: [{ rule: 'IMPORT_TYPE_LOSSY', message: 'a CQL decimal has no precision: contractgen needs a precision and a scale today (decimal(p,s)); state them, or see docs/import.md#known-losses' }] };
+      // no precision in CQL: an unsized decimal (DECIMAL_UNSIZED names the lake's decimal)
+      return { type: { kind: 'decimal' }, physical, problems: [] };
     case 'list':
     case 'set':
     case 'vector': {

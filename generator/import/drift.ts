@@ -58,7 +58,7 @@ function normalizeLengths(f: Field): Field {
   return { ...f, type: { kind: 'string', maxLength: Math.min(...lengths) }, constraints };
 }
 
-const stripLength = (t: LogicalType): LogicalType => (t.kind === 'string' ? { kind: 'string' } : t.kind === 'array' ? { kind: 'array', items: stripLength(t.items) } : t);
+const stripLength = (t: LogicalType): LogicalType => (t.kind === 'string' ? { kind: 'string' } : t.kind === 'array' ? { kind: 'array', items: { ...t.items, type: stripLength(t.items.type) } } : t);
 
 /** The source's dataset, seen through what its format can state: everything else is the contract's. */
 function overlay(c: Dataset, s: Dataset, format: SourceFormat): Dataset {
@@ -67,7 +67,10 @@ function overlay(c: Dataset, s: Dataset, format: SourceFormat): Dataset {
   const fields = s.fields.map((sf): Field => {
     const cf = byColumn.get(sf.physicalName);
     if (!cf) return normalizeLengths(sf);
-    const type: LogicalType = !knows.types ? cf.type : !knows.lengths && typeLabel(stripLength(cf.type)) === typeLabel(stripLength(sf.type)) ? cf.type : sf.type;
+    // an unsized decimal in the source (CQL decimal, PostgreSQL numeric, a decimal as JSON text) states no precision:
+    // the contract's decimal(p,s) is what it holds, as before unsized decimals reached the model
+    const unsizedDecimal = sf.type.kind === 'decimal' && sf.type.variableScale === true && cf.type.kind === 'decimal';
+    const type: LogicalType = !knows.types || unsizedDecimal ? cf.type : !knows.lengths && typeLabel(stripLength(cf.type)) === typeLabel(stripLength(sf.type)) ? cf.type : sf.type;
     return normalizeLengths({
       ...sf,
       name: cf.name,
@@ -138,7 +141,8 @@ export function drift(opts: DriftOptions): DriftResult {
     const built = buildDatasets({ doc: draftDoc(draft, source.label), odcs: draft.odcs, format: 'odcs' });
     const s = built.datasets[0];
     if (!s) continue;
-    // an unsized decimal cannot be modeled yet: the field is missing from the model; compare it by hand
+    // a column the model could not build (none since unsized decimals reach the model as variable-scale decimals,
+    // whose contract decimal overlay() keeps): compare an unsized decimal by hand
     const missing = draft.table.columns.filter((col) => !s.fields.some((f) => f.physicalName === col.name));
     for (const col of missing) {
       const cf = c.fields.find((f) => f.physicalName === col.name);

@@ -107,7 +107,6 @@ export function readJsonSchema(label: string, inputs: ReadonlyArray<{ file: stri
           } else if (s.pattern === DECIMAL_TEXT) {
             type = { kind: 'decimal' };
             physical = 'decimal';
-            diagnostics.push(diag(at(u.path), 'IMPORT_TYPE_LOSSY', `${name}: a decimal as text has no precision: contractgen needs a precision and a scale today; state them, or see docs/import.md#known-losses`));
           } else {
             if (f === 'email' || f === 'uri' || f === 'ipv4') constraints.format = f;
             if (typeof s.pattern === 'string') constraints.pattern = s.pattern;

@@ -246,7 +246,8 @@ export function pgBuiltin(base: string, mods: number[]): MappedType | undefined 
     case 'double precision':
       return { type: { kind: 'float64' } };
     case 'numeric': {
-      if (mods.length === 0) return { type: { kind: 'decimal' }, lossy: 'numeric without a precision: contractgen needs a precision and a scale today (decimal(p,s)); state them, or see docs/import.md#known-losses' };
+      // unsized: the contract keeps physicalType numeric (a DECIMAL_UNSIZED warning names the lake's decimal)
+      if (mods.length === 0) return { type: { kind: 'decimal' } };
       const [p, s = 0] = mods as [number, number?];
       if (p > 38) return { type: { kind: 'decimal' }, lossy: `numeric(${p},${s}) is wider than the 38 digits every target holds` };
       return { type: { kind: 'decimal', precision: p, scale: s } };

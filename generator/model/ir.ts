@@ -16,21 +16,56 @@ export type LogicalType =
   | { kind: 'int64' }
   | { kind: 'float32' }
   | { kind: 'float64' }
-  | { kind: 'decimal'; precision: number; scale: number }
+  /**
+   * `variableScale`: an unsized numeric (PostgreSQL `numeric`, `NUMBER`): the source column has no precision or
+   * scale, Debezium emits io.debezium.data.VariableScaleDecimal, and the lake, which has no variable-scale
+   * decimal, takes `precision`/`scale` from the config (`lake.unsizedDecimal`).
+   */
+  | { kind: 'decimal'; precision: number; scale: number; variableScale?: true }
   | { kind: 'boolean' }
   | { kind: 'date' }
   | { kind: 'time' }
   | { kind: 'timestamp' }
   | { kind: 'timestamp_ntz' }
   | { kind: 'bytes' }
+  /** JSON with no declared shape (an object without properties, a json/jsonb column): a JSON string end to end */
   | { kind: 'json' }
-  | { kind: 'array'; items: LogicalType }
-  | { kind: 'object'; fields: Field[] };
+  | { kind: 'array'; items: Element }
+  /** ODCS v3.2.0 `logicalType: map`, with `map.key` and `map.value` */
+  | { kind: 'map'; key: Element; value: Element }
+  /**
+   * an object with declared properties, nested to any depth; `name` says where it is declared
+   * (`<dataset>.<property>…`, `item` for array items, `key`/`value` for maps), for systems that name
+   * structured types (CQL user-defined types)
+   */
+  | { kind: 'object'; fields: Field[]; name?: string };
+
+/** An array item, a map key or a map value: a type with its own constraints. */
+export interface Element {
+  type: LogicalType;
+  constraints: Constraints;
+  /** no null element (ODCS `required` on the items / key / value) */
+  required: boolean;
+  description?: string;
+  at: SourceRef;
+}
 
 export type TypeKind = LogicalType['kind'];
 
+/** An allowed value with what ODCS v3.2.0 `enum` says about it. */
+export interface EnumEntry {
+  value: string | number;
+  label?: string;
+  description?: string;
+}
+
 export interface Constraints {
+  /** the allowed values, as text (ODCS v3.2.0 `enum`, or a v3.1 invalidValues rule with validValues) */
   enum?: string[];
+  /** the same values with their labels and descriptions, when the contract gives any (ODCS v3.2.0 `enum`) */
+  enumEntries?: EnumEntry[];
+  /** where the value set was declared: `enum` or the quality rules (by key) that state it */
+  enumFrom?: { enum: boolean; rules: string[] };
   minimum?: number;
   maximum?: number;
   exclusiveMinimum?: number;
@@ -40,6 +75,17 @@ export interface Constraints {
   pattern?: string;
   /** string format from logicalTypeOptions.format (email, uri …); uuid is a type of its own */
   format?: string;
+  /** arrays (and maps: number of entries) */
+  minItems?: number;
+  maxItems?: number;
+  uniqueItems?: boolean;
+}
+
+/** ODCS v3.2.0 `context` (contract or schema object): free text, or instructions, verified statements and constraints. */
+export interface Context {
+  instructions?: string;
+  verifiedStatements: Array<{ question: string; answer?: string }>;
+  constraints: string[];
 }
 
 export type Operator =
@@ -89,6 +135,12 @@ export interface Field {
   examples: unknown[];
   tags: string[];
   quality: QualityRule[];
+  /** ODCS v3.2.0 semanticType (absent: a column) */
+  semanticType?: 'column' | 'measure' | 'dimension';
+  /** ODCS transformLogic: for a measure, its aggregation */
+  transformLogic?: string;
+  /** ODCS v3.2.0 synonyms: alternative names, for the docs and the catalog comments */
+  synonyms?: string[];
   at: SourceRef;
 }
 
@@ -155,6 +207,11 @@ export interface Dataset {
   fields: Field[];
   /** primary key columns in key order */
   primaryKey: string[];
+  /**
+   * compound unique keys (field names, in order): schema-level duplicateValues rules with
+   * `arguments.properties` and mustBe 0 (the DDL targets make a UNIQUE constraint of each)
+   */
+  uniqueKeys: string[][];
   /** lake partition columns in order */
   partitionedBy: string[];
   cassandraKey?: { partition: string[]; clustering: Array<{ column: string; order: 'ASC' | 'DESC' }> };
@@ -168,6 +225,10 @@ export interface Dataset {
   cdc: { enabled: boolean };
   kafka: { topic?: string; partitions?: number; replicas?: number; cleanupPolicy?: 'compact' | 'delete'; maxMessageBytes?: number; compatibility?: string };
   tags: string[];
+  /** ODCS v3.2.0 synonyms of the schema object */
+  synonyms?: string[];
+  /** ODCS v3.2.0 context of the schema object, else of the contract */
+  context?: Context;
   at: SourceRef;
 }
 

@@ -100,6 +100,11 @@ export function sparkIdent(name: string): string {
   return /^[a-z_][a-z0-9_]*$/.test(name) && !SPARK_RESERVED.has(name) ? name : `\`${name.replace(/`/g, '``')}\``;
 }
 
+/** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
+export function sparkString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+
 /** Characters no SQL/CQL text literal or comment should carry: NUL and other C0 controls except \t \n \r. */
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 

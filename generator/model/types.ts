@@ -10,8 +10,10 @@
  * ColumnTypeName enum and type_json rules. Lake columns (Parquet, Spark, Trino, Unity Catalog, GX) describe the
  * trusted layer, which Spark writes: Spark has no uuid, json or time type, so those are strings there.
  */
+import { createHash } from 'node:crypto';
 import type { LogicalType, SourceKind, TypeKind } from './ir.js';
-import { quoteTrino, sparkIdent } from './names.js';
+import { isNested } from './nested.js';
+import { quoteCql, quoteTrino, sparkIdent } from './names.js';
 
 /** Avro as Confluent's AvroConverter renders Debezium's Connect schema for a column (without the null union). */
 export type AvroType =
@@ -27,7 +29,9 @@ export type AvroType =
       'connect.version'?: number;
       'connect.parameters'?: Record<string, string>;
       items?: AvroType;
+      values?: AvroType;
       name?: string;
+      'connect.doc'?: string;
       namespace?: string;
       fields?: Array<{ name: string; type: AvroType; default?: unknown }>;
     };
@@ -37,7 +41,7 @@ export interface ParquetType {
   /** Parquet logical type annotation as written in the schema text notation, e.g. `DECIMAL(10,2)` */
   logical?: string;
   length?: number;
-  /** for LIST / struct groups */
+  /** for LIST / MAP / struct groups */
   children?: ParquetType[];
 }
 
@@ -191,7 +195,7 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     gx: 'DoubleType',
     duckdb: 'DOUBLE',
   }),
-  decimal: ({ precision: p, scale: s }) => {
+  decimal: ({ precision: p, scale: s, variableScale }) => {
     const connectDecimal = debezium('org.apache.kafka.connect.data.Decimal', 'bytes', {
       logicalType: 'decimal',
       precision: p,
@@ -200,11 +204,13 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     });
     const physical: ParquetType = p <= 9 ? { physical: 'INT32' } : p <= 18 ? { physical: 'INT64' } : { physical: 'FIXED_LEN_BYTE_ARRAY', length: decimalBytes(p) };
     return {
-      postgres: `numeric(${p},${s})`,
+      // an unsized numeric stays unsized at the source (MySQL has none: DECIMAL alone is DECIMAL(10,0))
+      postgres: variableScale ? 'numeric' : `numeric(${p},${s})`,
       mysql: `decimal(${p},${s})`,
       // Cassandra's `decimal` has no declared precision: the contract's precision is enforced downstream.
       cql: 'decimal',
-      avro: { postgres: connectDecimal, mysql: connectDecimal },
+      // PostgreSQL numeric without (p,s), decimal.handling.mode=precise: Debezium's VariableScaleDecimal struct
+      avro: { postgres: variableScale ? VARIABLE_SCALE_DECIMAL : connectDecimal, mysql: connectDecimal },
       // decimal.handling.mode=string: the exact decimal as text (double would lose cents, precise is opaque bytes)
       cassandraJson: { type: 'string', pattern: '^-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?$' },
       parquet: { ...physical, logical: `DECIMAL(${p},${s})` },
@@ -305,19 +311,24 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
     duckdb: 'VARCHAR',
   }),
   array: (t) => {
-    const e = mapType(t.items);
+    const e = mapType(t.items.type);
+    const nested = isNested(t.items.type);
+    const containsNull = !t.items.required;
     return {
-      postgres: `${e.postgres}[]`,
+      // a native array of scalars; an array of objects, maps, arrays or JSON is a JSON array (PostgreSQL arrays are
+      // rectangular and Debezium does not decode composite types)
+      postgres: nested ? 'jsonb' : `${e.postgres}[]`,
       mysql: 'json',
-      cql: `list<${e.cql}>`,
+      // frozen: Debezium's Cassandra agent sends a non-frozen collection's changed cells only, the lake needs the value
+      cql: `frozen<list<${e.cql}>>`,
       // Debezium array elements are optional
-      avro: { postgres: { type: 'array', items: ['null', e.avro.postgres] }, mysql: debezium('io.debezium.data.Json', 'string') },
+      avro: { postgres: nested ? JSON_TEXT : { type: 'array', items: ['null', e.avro.postgres] }, mysql: JSON_TEXT },
       cassandraJson: { type: 'array', items: nullable(e.cassandraJson) },
       parquet: { physical: 'GROUP', logical: 'LIST', children: [e.parquet] },
       spark: {
         ddl: `array<${e.spark.ddl}>`,
-        python: `ArrayType(${e.spark.python}, True)`,
-        json: { type: 'array', elementType: e.spark.json, containsNull: true },
+        python: `ArrayType(${e.spark.python}, ${containsNull ? 'True' : 'False'})`,
+        json: { type: 'array', elementType: e.spark.json, containsNull },
       },
       trino: { hive: `array(${e.trino.hive})`, iceberg: `array(${e.trino.iceberg})` },
       unityCatalog: { typeName: 'ARRAY', typeText: `array<${e.unityCatalog.typeText}>` },
@@ -325,27 +336,53 @@ const TABLE: { [K in TypeKind]: Row<K> } = {
       duckdb: `${e.duckdb}[]`,
     };
   },
-  object: (t) => {
-    const fs = t.fields.map((f) => ({ f, m: mapType(f.type) }));
+  map: (t) => {
+    const k = mapType(t.key.type);
+    const v = mapType(t.value.type);
+    const valueContainsNull = !t.value.required;
     return {
       postgres: 'jsonb',
       mysql: 'json',
-      cql: 'text',
-      avro: same(debezium('io.debezium.data.Json', 'string')),
-      cassandraJson: { type: 'string' },
+      cql: `frozen<map<${k.cql},${v.cql}>>`,
+      avro: same(JSON_TEXT),
+      // JsonConverter writes a map with string keys as a JSON object
+      cassandraJson: { type: 'object', additionalProperties: nullable(v.cassandraJson) },
+      // the MAP logical type: <map> (MAP) { repeated group key_value { required <key>; optional <value> } }
+      parquet: { physical: 'GROUP', logical: 'MAP', children: [k.parquet, v.parquet] },
+      spark: {
+        ddl: `map<${k.spark.ddl},${v.spark.ddl}>`,
+        python: `MapType(${k.spark.python}, ${v.spark.python}, ${valueContainsNull ? 'True' : 'False'})`,
+        json: { type: 'map', keyType: k.spark.json, valueType: v.spark.json, valueContainsNull },
+      },
+      trino: { hive: `map(${k.trino.hive}, ${v.trino.hive})`, iceberg: `map(${k.trino.iceberg}, ${v.trino.iceberg})` },
+      unityCatalog: { typeName: 'MAP', typeText: `map<${k.unityCatalog.typeText},${v.unityCatalog.typeText}>` },
+      gx: 'MapType',
+      duckdb: `MAP(${k.duckdb}, ${v.duckdb})`,
+    };
+  },
+  object: (t) => {
+    const fs = t.fields.map((f) => ({ f, n: f.physicalName, m: mapType(f.type) }));
+    return {
+      // jsonb, not a composite type: Debezium's PostgreSQL connector does not decode composite types
+      postgres: 'jsonb',
+      mysql: 'json',
+      cql: `frozen<${quoteCql(cqlUdtName(t))}>`,
+      avro: same(JSON_TEXT),
+      // JsonConverter writes a UDT as a JSON object, every field present
+      cassandraJson: { type: 'object', properties: Object.fromEntries(fs.map(({ n, m }) => [n, nullable(m.cassandraJson)])), additionalProperties: false },
       parquet: { physical: 'GROUP', children: fs.map(({ m }) => m.parquet) },
       spark: {
-        ddl: `struct<${fs.map(({ f, m }) => `${sparkIdent(f.name)}:${m.spark.ddl}`).join(',')}>`,
-        python: `StructType([${fs.map(({ f, m }) => `StructField(${JSON.stringify(f.name)}, ${m.spark.python}, ${f.required ? 'False' : 'True'})`).join(', ')}])`,
-        json: { type: 'struct', fields: fs.map(({ f, m }) => ({ name: f.name, type: m.spark.json, nullable: !f.required, metadata: {} })) },
+        ddl: `struct<${fs.map(({ n, m }) => `${sparkIdent(n)}:${m.spark.ddl}`).join(',')}>`,
+        python: `StructType([${fs.map(({ f, n, m }) => `StructField(${JSON.stringify(n)}, ${m.spark.python}, ${f.required ? 'False' : 'True'})`).join(', ')}])`,
+        json: { type: 'struct', fields: fs.map(({ f, n, m }) => ({ name: n, type: m.spark.json, nullable: !f.required, metadata: {} })) },
       },
       trino: {
-        hive: `row(${fs.map(({ f, m }) => `${quoteTrino(f.name)} ${m.trino.hive}`).join(', ')})`,
-        iceberg: `row(${fs.map(({ f, m }) => `${quoteTrino(f.name)} ${m.trino.iceberg}`).join(', ')})`,
+        hive: `row(${fs.map(({ n, m }) => `${quoteTrino(n)} ${m.trino.hive}`).join(', ')})`,
+        iceberg: `row(${fs.map(({ n, m }) => `${quoteTrino(n)} ${m.trino.iceberg}`).join(', ')})`,
       },
-      unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ f, m }) => `${sparkIdent(f.name)}:${m.unityCatalog.typeText}`).join(',')}>` },
+      unityCatalog: { typeName: 'STRUCT', typeText: `struct<${fs.map(({ n, m }) => `${sparkIdent(n)}:${m.unityCatalog.typeText}`).join(',')}>` },
       gx: 'StructType',
-      duckdb: `STRUCT(${fs.map(({ f, m }) => `"${f.name.replace(/"/g, '""')}" ${m.duckdb}`).join(', ')})`,
+      duckdb: `STRUCT(${fs.map(({ n, m }) => `"${n.replace(/"/g, '""')}" ${m.duckdb}`).join(', ')})`,
     };
   },
 };
@@ -356,10 +393,86 @@ const bothAvro = (c: CdcConversion): Record<AvroSource, CdcConversion> => ({ pos
 const tryCast = (ddl: string, nullOnBadValue: boolean) => conv((e) => `TRY_CAST(${e} AS ${ddl})`, nullOnBadValue);
 // Spark's date_add takes INT, SMALLINT or TINYINT days only (DateAdd is ExpectsInputTypes: no implicit cast)
 const epochDays = (days: (e: string) => string) => conv((e) => `date_add(DATE '1970-01-01', ${days(e)})`);
-// JSON text (Debezium's io.debezium.data.Json, the Cassandra agent's text) parsed into the lake type; bad JSON gives NULL
+// JSON text (Debezium's io.debezium.data.Json: PostgreSQL jsonb, MySQL JSON) parsed into the lake type; bad JSON gives NULL
 const fromJson = (ddl: string) => conv((e, str) => `from_json(${e}, ${str(ddl)})`, true);
-// array elements converted one by one; an element that does not convert becomes NULL
-const eachElement = (c: CdcConversion): CdcConversion => (c === asIs ? asIs : conv((e, str) => `transform(${e}, x -> ${c.sql('x', str)})`));
+
+/** io.debezium.data.Json: JSON text, how Debezium sends PostgreSQL jsonb and MySQL JSON. */
+const JSON_TEXT = debezium('io.debezium.data.Json', 'string');
+
+/** PostgreSQL numeric without (p,s) with decimal.handling.mode=precise: a struct of the scale and the unscaled bytes. */
+const VARIABLE_SCALE_DECIMAL: AvroType = {
+  type: 'record',
+  name: 'VariableScaleDecimal',
+  namespace: 'io.debezium.data',
+  fields: [
+    { name: 'scale', type: 'int' },
+    { name: 'value', type: 'bytes' },
+  ],
+  'connect.doc': 'Variable scaled decimal',
+  'connect.version': 1,
+  'connect.name': 'io.debezium.data.VariableScaleDecimal',
+};
+
+/**
+ * The CQL user-defined type of an object: named after where it is declared (`rides.pickup` → `rides_pickup`),
+ * lower case, at most 48 characters (a stable hash keeps long names apart).
+ */
+export function cqlUdtName(t: Extract<LogicalType, { kind: 'object' }>): string {
+  const base = (t.name || 'object').toLowerCase().replace(/[^a-z0-9_]/g, '_').replace(/^([^a-z])/, 't_$1');
+  if (base.length <= 48) return base;
+  return `${base.slice(0, 39)}_${createHash('sha256').update(base).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * An unsized numeric from Debezium's VariableScaleDecimal struct (`scale`, `value`: the unscaled value's two's-
+ * complement big-endian bytes) as decimal(p,s), in Spark SQL alone and without arithmetic (which raises on overflow
+ * under ANSI): the bytes as hex, sign-extended to 8 bytes, read as a signed 64-bit number (conv to base -10), then
+ * scaled by the struct's scale through the text `<unscaled>E-<scale>`. An unscaled value of more than 8 bytes, or a
+ * value that does not fit decimal(p,s), is NULL: a type violation.
+ */
+function variableScaleDecimal(e: string, p: number, s: number): string {
+  const h = `hex((${e}).value)`;
+  const signExtended = `lpad(${h}, 16, CASE WHEN substring(${h}, 1, 1) >= '8' THEN 'F' ELSE '0' END)`;
+  return `CASE WHEN length(${h}) > 16 THEN NULL ELSE TRY_CAST(concat(conv(${signExtended}, 16, -10), 'E-', CAST((${e}).scale AS STRING)) AS DECIMAL(${p},${s})) END`;
+}
+
+/** A lambda variable per nesting level, so nested transforms never shadow each other. */
+const lambdaVar = (depth: number) => `_x${depth}`;
+
+/** Whether a conversion changes anything (a probe expression comes back as it went in). */
+const converts = (c: (e: string) => string) => c('__probe__') !== '__probe__';
+
+/**
+ * A nested value as the Cassandra agent's JSON decodes it (the job's StructType: arrays, JSON objects for maps and
+ * UDTs), converted element by element to the trusted type: transform for arrays, named_struct for UDTs,
+ * map_from_entries for map values. Untouched where nothing inside needs converting. An element that does not convert
+ * becomes NULL (the nested checks report a required one).
+ */
+function cassandraNested(t: LogicalType, e: string, str: (s: string) => string, depth: number): string {
+  if (t.kind === 'array') {
+    const x = lambdaVar(depth);
+    const inner = (v: string) => cassandraNested(t.items.type, v, str, depth + 1);
+    return converts(inner) ? `transform(${e}, ${x} -> ${inner(x)})` : e;
+  }
+  if (t.kind === 'map') {
+    const k = lambdaVar(depth);
+    const inner = (v: string) => cassandraNested(t.value.type, v, str, depth + 1);
+    return converts(inner) ? `map_from_entries(transform(map_keys(${e}), ${k} -> named_struct('key', ${k}, 'value', ${inner(`element_at(${e}, ${k})`)})))` : e;
+  }
+  if (t.kind === 'object') {
+    const parts = t.fields.map((f) => ({ f, c: (v: string) => cassandraNested(f.type, v, str, depth + 1) }));
+    if (!parts.some((p) => converts(p.c))) return e;
+    return `CASE WHEN ${e} IS NULL THEN NULL ELSE named_struct(${parts.map(({ f, c }) => `${str(f.physicalName)}, ${c(`${e}.${sparkIdent(f.physicalName)}`)}`).join(', ')}) END`;
+  }
+  return mapType(t).sparkFromCdc.cassandraJson.sql(e, str);
+}
+
+/** A PostgreSQL native array of scalars from Avro (an array of the element's Avro): its elements converted one by one. */
+function avroArray(t: Extract<LogicalType, { kind: 'array' }>, e: string, str: (s: string) => string): string {
+  const x = lambdaVar(0);
+  const inner = (v: string) => mapType(t.items.type).sparkFromCdc.avro.postgres.sql(v, str);
+  return converts(inner) ? `transform(${e}, ${x} -> ${inner(x)})` : e;
+}
 
 /**
  * The sparkFromCdc column, per row: Debezium's representation (type table, avro and cassandraJson columns) → Spark.
@@ -376,9 +489,13 @@ const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>, cols: 
   // a JSON number is read as DOUBLE; Cassandra's float fits FLOAT exactly
   float32: () => ({ avro: bothAvro(asIs), cassandraJson: conv((e) => `CAST(${e} AS FLOAT)`) }),
   float64: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
-  // Avro decimal → DecimalType already; the Cassandra agent sends the exact decimal as a string, and Cassandra's
-  // decimal has no precision: a value that does not fit the contract's is a type violation
-  decimal: (t) => ({ avro: bothAvro(asIs), cassandraJson: tryCast(`DECIMAL(${t.precision},${t.scale})`, true) }),
+  // Avro decimal → DecimalType already, except an unsized PostgreSQL numeric: a VariableScaleDecimal struct, whose
+  // value may not fit the lake's decimal (lake.unsizedDecimal). The Cassandra agent sends the exact decimal as a
+  // string, and Cassandra's decimal has no precision: a value that does not fit the contract's is a type violation
+  decimal: (t) => ({
+    avro: { postgres: t.variableScale ? conv((e) => variableScaleDecimal(e, t.precision, t.scale), true) : asIs, mysql: asIs },
+    cassandraJson: tryCast(`DECIMAL(${t.precision},${t.scale})`, true),
+  }),
   // MySQL's BOOLEAN is TINYINT(1), an INT16 in Debezium's Avro
   boolean: () => ({ avro: { postgres: asIs, mysql: conv((e) => `CAST(${e} AS BOOLEAN)`) }, cassandraJson: asIs }),
   // io.debezium.time.Date: days since the epoch, an Avro int; the Cassandra agent's JSON integer is read as BIGINT
@@ -392,14 +509,16 @@ const FROM_CDC: { [K in TypeKind]: (t: Extract<LogicalType, { kind: K }>, cols: 
   timestamp: () => ({ avro: bothAvro(tryCast('TIMESTAMP', true)), cassandraJson: conv((e) => `timestamp_millis(${e})`) }),
   timestamp_ntz: () => ({ avro: bothAvro(conv((e) => `CAST(timestamp_micros(${e}) AS TIMESTAMP_NTZ)`)), cassandraJson: conv((e) => `CAST(timestamp_millis(${e}) AS TIMESTAMP_NTZ)`) }),
   bytes: () => ({ avro: bothAvro(asIs), cassandraJson: conv((e) => `unbase64(${e})`) }),
+  // shapeless JSON stays JSON text end to end
   json: () => ({ avro: bothAvro(asIs), cassandraJson: asIs }),
-  // PostgreSQL arrays are Avro arrays of the element's Debezium type; MySQL's are JSON text; Cassandra's JSON arrays
-  array: (t, cols) => {
-    const item = mapType(t.items).sparkFromCdc;
-    return { avro: { postgres: eachElement(item.avro.postgres), mysql: fromJson(cols.spark.ddl) }, cassandraJson: eachElement(item.cassandraJson) };
-  },
-  // objects are JSON text in every source (io.debezium.data.Json, Cassandra text)
-  object: (_t, cols) => ({ avro: bothAvro(fromJson(cols.spark.ddl)), cassandraJson: fromJson(cols.spark.ddl) }),
+  // a PostgreSQL array of scalars is an Avro array of the element's Debezium type; anything else nested is JSON text
+  // (jsonb, MySQL JSON); the Cassandra agent's collections and UDTs are JSON values the job's StructType reads
+  array: (t, cols) => ({
+    avro: { postgres: isNested(t.items.type) ? fromJson(cols.spark.ddl) : conv((e, str) => avroArray(t, e, str)), mysql: fromJson(cols.spark.ddl) },
+    cassandraJson: conv((e, str) => cassandraNested(t, e, str, 0)),
+  }),
+  map: (t, cols) => ({ avro: bothAvro(fromJson(cols.spark.ddl)), cassandraJson: conv((e, str) => cassandraNested(t, e, str, 0)) }),
+  object: (t, cols) => ({ avro: bothAvro(fromJson(cols.spark.ddl)), cassandraJson: conv((e, str) => cassandraNested(t, e, str, 0)) }),
 };
 
 /**
@@ -410,7 +529,7 @@ const rows = new WeakMap<LogicalType, TypeColumns>();
 /** Scalar types are equal when their parameters are: one row serves every field of that type. */
 const scalarRows = new Map<string, TypeColumns>();
 export function mapType(t: LogicalType): TypeColumns {
-  const scalar = t.kind === 'object' || t.kind === 'array' ? undefined : `${t.kind}|${t.kind === 'string' ? (t.maxLength ?? '') : t.kind === 'decimal' ? `${t.precision},${t.scale}` : ''}`;
+  const scalar = t.kind === 'object' || t.kind === 'array' || t.kind === 'map' ? undefined : `${t.kind}|${t.kind === 'string' ? (t.maxLength ?? '') : t.kind === 'decimal' ? `${t.precision},${t.scale},${t.variableScale ? 'v' : ''}` : ''}`;
   let row = scalar === undefined ? rows.get(t) : scalarRows.get(scalar);
   if (!row) {
     const cols = (TABLE[t.kind] as (t: LogicalType) => Omit<TypeColumns, 'sparkFromCdc'>)(t);
@@ -436,11 +555,13 @@ export const TYPE_KINDS = Object.keys(TABLE) as TypeKind[];
 export function typeLabel(t: LogicalType): string {
   switch (t.kind) {
     case 'decimal':
-      return `decimal(${t.precision},${t.scale})`;
+      return t.variableScale ? 'numeric' : `decimal(${t.precision},${t.scale})`;
     case 'string':
       return t.maxLength ? `string(${t.maxLength})` : 'string';
     case 'array':
-      return `array<${typeLabel(t.items)}>`;
+      return `array<${typeLabel(t.items.type)}>`;
+    case 'map':
+      return `map<${typeLabel(t.key.type)},${typeLabel(t.value.type)}>`;
     case 'object':
       return `object{${t.fields.map((f) => f.name).join(',')}}`;
     default:

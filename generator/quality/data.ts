@@ -10,6 +10,8 @@
  * JSON has no types: its columns are read as text into a raw view, and the view named after the dataset reads
  * each as the contract's type (the type table's duckdb column) or NULL when it cannot (duckdb.ts: `readAs`), so
  * a bad value fails its column's type check instead of the whole read.
+ * Nested columns are read with their declared shape: objects as STRUCTs, arrays as lists, maps as MAPs
+ * (PostgreSQL jsonb values arrive as the objects they hold); a JSON column with no declared shape is VARCHAR.
  * A source that cannot be reached or read is the user's problem (a UsageError, exit 2), never an internal error;
  * messages show --data with any password masked.
  */

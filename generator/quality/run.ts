@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlatformConfig } from '../config/config.js';
 import { cmp, UsageError } from '../diagnostics/diagnostic.js';
-import type { Dataset, Field, Model } from '../model/ir.js';
+import type { Dataset, Field, LogicalType, Model } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
 import { mapType } from '../model/types.js';
 import { attachData, shownData } from './data.js';
@@ -47,8 +47,12 @@ export function isPii(f: Field): boolean {
 /** A field, or any field nested in it, holds personal data. */
 function holdsPii(f: Field): boolean {
   if (isPii(f)) return true;
-  let t = f.type;
-  while (t.kind === 'array') t = t.items;
+  return typeHoldsPii(f.type);
+}
+
+function typeHoldsPii(t: LogicalType): boolean {
+  if (t.kind === 'array') return typeHoldsPii(t.items.type);
+  if (t.kind === 'map') return typeHoldsPii(t.key.type) || typeHoldsPii(t.value.type);
   return t.kind === 'object' && t.fields.some(holdsPii);
 }
 

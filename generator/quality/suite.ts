@@ -10,11 +10,15 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field, QualityRule } from '../model/ir.js';
 import { lakeName } from '../model/naming.js';
+import { nestedChecks, type NestedCheck } from '../model/nested.js';
 import { mapType } from '../model/types.js';
+import { sparkBroken } from './paths.js';
 
 /** What in the contract asked for an expectation, and how it is classified; GX keeps it as the expectation's meta. */
 export interface Meta {
   contract_rule: string;
+  /** every contract rule the expectation serves, when it serves more than one (a value set stated twice) */
+  contract_rules?: string[];
   dimension?: string;
   severity?: string;
   description?: string;
@@ -47,7 +51,13 @@ export type KnownExpectation =
   | Of<'expect_column_values_to_be_between', { column: string; mostly?: number } & Bounds<number | string>>
   | Of<'expect_column_value_lengths_to_be_between', { column: string; mostly?: number } & Bounds<number>>
   | Of<'expect_column_values_to_match_regex', { column: string; regex: string; mostly?: number }>
-  | Of<'unexpected_rows_expectation', { unexpected_rows_query: string }>;
+  | (Of<'unexpected_rows_expectation', { unexpected_rows_query: string }> & {
+      /**
+       * A check inside a nested column (model/nested.ts), which the query says in Spark SQL: kept typed, so that
+       * `contractgen test` says it in DuckDB's SQL. Not part of the GX serialization.
+       */
+      nested?: { column: string; check: NestedCheck };
+    });
 
 /**
  * A Great Expectations expectation a contract spells out itself (`type: custom`, `engine: great-expectations`)
@@ -79,9 +89,12 @@ export function gxType(e: Expectation): string {
 
 // ------------------------------------------------------------------------------------------- building
 
-/** `SELECT COUNT(*) FROM ${table} WHERE <cond>` with `mustBe: 0` → the rows that break it, as GX's UnexpectedRowsExpectation wants. */
+/**
+ * `SELECT COUNT(*) FROM ${table} WHERE <cond>` (or ODCS's `{object}` placeholder for the table) with `mustBe: 0`
+ * → the rows that break it, as GX's UnexpectedRowsExpectation wants.
+ */
 export function unexpectedRowsQuery(query: string): string | undefined {
-  const m = /^\s*select\s+count\s*\(\s*\*\s*\)\s+from\s+\$\{table\}\s+where\s+([\s\S]+?)\s*;?\s*$/i.exec(query);
+  const m = /^\s*select\s+count\s*\(\s*\*\s*\)\s+from\s+(?:\$\{table\}|\{object\})\s+where\s+([\s\S]+?)\s*;?\s*$/i.exec(query);
   return m ? `SELECT * FROM {batch} WHERE ${m[1]}` : undefined;
 }
 
@@ -92,7 +105,11 @@ function fieldExpectations(ds: Dataset, f: Field, out: Expectation[]) {
   if (f.required) out.push({ type: 'expect_column_values_to_not_be_null', kwargs: { column }, meta: { contract_rule: key(f.primaryKey ? 'primaryKey' : 'required'), dimension: 'completeness' } });
   if (f.unique || (f.primaryKey && ds.primaryKey.length === 1)) out.push({ type: 'expect_column_values_to_be_unique', kwargs: { column }, meta: { contract_rule: key(f.unique ? 'unique' : 'primaryKey'), dimension: 'uniqueness' } });
   const c = f.constraints;
-  if (c.enum) out.push({ type: 'expect_column_values_to_be_in_set', kwargs: { column, value_set: f.type.kind.startsWith('int') ? c.enum.map(Number) : c.enum }, meta: { contract_rule: key('validValues'), dimension: 'conformity' } });
+  if (c.enum) {
+    // one expectation for the value set, naming every rule that states it (the enum, invalidValues rules)
+    const rules = [key('validValues'), ...(c.enumFrom?.rules ?? []).map((r) => `${ds.name}:quality:${r}`)];
+    out.push({ type: 'expect_column_values_to_be_in_set', kwargs: { column, value_set: f.type.kind.startsWith('int') ? c.enum.map(Number) : c.enum }, meta: { contract_rule: key('validValues'), ...(rules.length > 1 ? { contract_rules: rules } : {}), dimension: 'conformity' } });
+  }
   const lo = c.minimum ?? c.exclusiveMinimum;
   const hi = c.maximum ?? c.exclusiveMaximum;
   if (lo !== undefined || hi !== undefined) {
@@ -118,7 +135,19 @@ function fieldExpectations(ds: Dataset, f: Field, out: Expectation[]) {
   const formatPattern = c.format !== undefined ? FORMAT_PATTERNS[c.format] : undefined;
   if (formatPattern !== undefined) out.push({ type: 'expect_column_values_to_match_regex', kwargs: { column, regex: formatPattern }, meta: { contract_rule: key(`format:${c.format}`), dimension: 'conformity' } });
   if (f.type.kind === 'uuid') out.push({ type: 'expect_column_values_to_match_regex', kwargs: { column, regex: FORMAT_PATTERNS.uuid! }, meta: { contract_rule: key('format:uuid'), dimension: 'conformity' } });
+  // inside nested columns (object fields, array items, map keys and values) and the column's item counts: GX has
+  // no expectation over a path, so each is a query for the rows that break it
+  for (const n of nestedChecks(ds.name, f, FORMAT_PATTERNS)) {
+    out.push({
+      type: 'unexpected_rows_expectation',
+      kwargs: { unexpected_rows_query: `SELECT * FROM {batch} WHERE ${sparkBroken(column, n)}` },
+      meta: { contract_rule: n.rule, dimension: DIMENSION[n.test.kind] },
+      nested: { column, check: n },
+    });
+  }
 }
+
+const DIMENSION: Record<NestedCheck['test']['kind'], string> = { required: 'completeness', range: 'accuracy', length: 'conformity', pattern: 'conformity', enum: 'conformity', items: 'conformity', unique: 'uniqueness' };
 
 /** Operator → GX bounds on a metric. */
 function bounds(q: QualityRule): Bounds<number> | undefined {
@@ -146,6 +175,8 @@ function bounds(q: QualityRule): Bounds<number> | undefined {
 function ruleExpectations(ds: Dataset, q: QualityRule, out: Expectation[], problems: Diagnostic[]) {
   const meta: Meta = { contract_rule: `${ds.name}:quality:${q.key}`, ...(q.dimension ? { dimension: q.dimension } : {}), ...(q.severity ? { severity: q.severity } : {}) };
   const f = q.field ? ds.fields.find((x) => x.name === q.field) : undefined;
+  // a value set the field's own in-set expectation already checks (and names this rule)
+  if (f && q.metric === 'invalidValues' && f.constraints.enumFrom?.rules.includes(q.key)) return;
   const column = f?.physicalName;
   const zero = q.operator?.op === 'mustBe' && q.operator.value === 0;
   const pct = q.unit === 'percent';

@@ -16,6 +16,7 @@ import type { PlatformConfig } from '../config/config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Dataset, Field, LogicalType, Model, SourceKind } from '../model/ir.js';
 import { rawLocation } from '../model/naming.js';
+import { nestedUnenforced } from '../model/nested-enforce.js';
 import { mapType } from '../model/types.js';
 import { buildSuite } from '../quality/suite.js';
 
@@ -41,7 +42,7 @@ export interface Capability {
   skip?: (ds: Dataset, config: PlatformConfig) => string | undefined;
   /**
    * What the target cannot represent. Called, for every dataset the target serves, on the type of every field,
-   * outermost first, then on each nested field's type and each array's items; a reason refuses that type with a
+   * outermost first, then on each nested field's type, each array's items and each map's keys and values; a reason refuses that type with a
    * TARGET_UNSUPPORTED error at the field, naming the target. Undefined: the target represents it.
    */
   cannotRepresent?: (type: LogicalType, site: TypeSite) => string | undefined;
@@ -66,10 +67,13 @@ function mysqlKey(type: LogicalType, { field, path }: TypeSite): string | undefi
   return undefined;
 }
 
+/** What a relational source's CHECKs cannot enforce inside nested columns: CONSTRAINT_UNENFORCED warnings. */
+const unenforcedIn = (source: 'postgres' | 'mysql') => (ds: Dataset) => ds.fields.flatMap((f) => nestedUnenforced(source, ds.name, f));
+
 /** The declarations, one per target. A target absent from a list below serves every dataset and represents every type. */
 export const CAPABILITIES: { readonly [K in TargetId]: Capability } = {
-  postgres: { skip: notFrom('postgres') },
-  mysql: { skip: notFrom('mysql'), cannotRepresent: mysqlKey },
+  postgres: { skip: notFrom('postgres'), check: unenforcedIn('postgres') },
+  mysql: { skip: notFrom('mysql'), cannotRepresent: mysqlKey, check: unenforcedIn('mysql') },
   cassandra: { skip: (ds) => notFrom('cassandra')(ds) ?? (ds.cassandraKey ? undefined : 'it has no primary key') },
   debezium: { skip: notCaptured((ds) => (ds.source ? 'CDC is disabled for it' : 'it has no database source')) },
   kafka: { skip: notCaptured(() => 'it is not captured by CDC') },
@@ -96,8 +100,11 @@ function walkTypes(ds: Dataset, field: Field, path: string, type: LogicalType, f
   // NESTING_TOO_DEEP reports past this depth; stop long before any stack limit
   if (depth > 64) return;
   fn(type, { ds, field, path });
-  if (type.kind === 'array') walkTypes(ds, field, `${path}[]`, type.items, fn, depth + 1);
-  else if (type.kind === 'object') for (const f of type.fields) walkTypes(ds, f, `${path}.${f.name}`, f.type, fn, depth + 1);
+  if (type.kind === 'array') walkTypes(ds, field, `${path}[]`, type.items.type, fn, depth + 1);
+  else if (type.kind === 'map') {
+    walkTypes(ds, field, `${path}{key}`, type.key.type, fn, depth + 1);
+    walkTypes(ds, field, `${path}{value}`, type.value.type, fn, depth + 1);
+  } else if (type.kind === 'object') for (const f of type.fields) walkTypes(ds, f, `${path}.${f.name}`, f.type, fn, depth + 1);
 }
 
 /** Every diagnostic one target reports on the model: a TARGET_SKIPPED info per dataset it skips, then its refusals and checks. */

@@ -1,7 +1,9 @@
 /** `cassandra` target: CQL keyspace and table per Cassandra-sourced dataset, with CDC enabled on the table. */
+import type { Field, LogicalType } from '../model/ir.js';
 import { quoteCql, sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
-import { mapType } from '../model/types.js';
+import { elementsOf } from '../model/nested.js';
+import { cqlUdtName, mapType } from '../model/types.js';
 import { columnComment, datasetHeader, lineComment, tableComment } from './lang/comments.js';
 import { bySource, type Target } from './target.js';
 
@@ -10,6 +12,26 @@ export function cqlMap(m: Record<string, string | number>): string {
   return `{${Object.entries(m)
     .map(([k, v]) => `${sqlString(k)}: ${typeof v === 'number' ? String(v) : sqlString(v)}`)
     .join(', ')}}`;
+}
+
+type ObjectType = Extract<LogicalType, { kind: 'object' }>;
+
+/** The user-defined types a table's columns use, each after the types it contains (CQL needs them created first). */
+export function udtsOf(fields: readonly Field[]): ObjectType[] {
+  const out: ObjectType[] = [];
+  const names = new Set<string>();
+  const visit = (t: LogicalType) => {
+    if (t.kind === 'object') {
+      for (const f of t.fields) visit(f.type);
+      if (!names.has(cqlUdtName(t))) {
+        names.add(cqlUdtName(t));
+        out.push(t);
+      }
+    }
+    for (const e of elementsOf(t)) visit(e.type);
+  };
+  for (const f of fields) visit(f.type);
+  return out;
 }
 
 export const cassandraTarget: Target = {
@@ -45,6 +67,11 @@ export const cassandraTarget: Target = {
       }
       const tc = tableComment(ds);
       if (tc) options.push(`comment = ${sqlString(tc)}`);
+      // a nested object is a frozen user-defined type, created before the table
+      const types = udtsOf(ds.fields).map((t) => ({
+        qualified: `${keyspace}.${quoteCql(cqlUdtName(t))}`,
+        fields: t.fields.map((f, i) => `${quoteCql(f.physicalName)} ${mapType(f.type).cql}${i < t.fields.length - 1 ? ',' : ''}`),
+      }));
       const content = ctx.template('cassandra/table.cql')({
         ...datasetHeader(ds),
         partitionKey: key.partition.join(', '),
@@ -52,6 +79,7 @@ export const cassandraTarget: Target = {
         keyspace,
         replication: cqlMap(src.cassandra?.replication ?? {}),
         qualified: `${keyspace}.${quoteCql(ds.table)}`,
+        types,
         lines: lines.flatMap((l) => l.split('\n')),
         options: options.join('\n  AND '),
       });

@@ -12,7 +12,7 @@
 import type { PlatformConfig } from '../config/config.js';
 import { cmp } from '../diagnostics/diagnostic.js';
 import { subjects } from '../model/cdc.js';
-import type { Dataset, Field, QualityRule, SourceKind } from '../model/ir.js';
+import type { Constraints, Dataset, Element, Field, LogicalType, QualityRule, SourceKind } from '../model/ir.js';
 import { cdcTopic, dagId, lakeName, rawLocation, s3Url, trinoNames, trustedLocation, ucNames } from '../model/naming.js';
 import { html } from '../model/names.js';
 import { mapType, typeLabel, type AvroType, type ParquetType } from '../model/types.js';
@@ -81,11 +81,13 @@ function typesOf(f: Field, config: PlatformConfig, source: SourceKind | undefine
   return [m.postgres, m.mysql, m.cql, avroLabel(source === 'mysql' ? m.avro.mysql : m.avro.postgres), parquetLabel(m.parquet), m.spark.ddl, m.trino[config.trino.tableFormat], m.unityCatalog.typeText];
 }
 
-function constraintsOf(f: Field): string {
+function constraintsOf(f: { unique?: boolean; constraints: Constraints }): string {
   const c = f.constraints;
   const out: string[] = [];
   if (f.unique) out.push('unique');
-  if (c.enum) out.push(`one of: ${c.enum.join(', ')}`);
+  if (c.enumEntries?.some((e) => e.label || e.description)) {
+    out.push(`one of: ${c.enumEntries.map((e) => `${String(e.value)}${e.label || e.description ? ` (${[e.label, e.description].filter(Boolean).join(': ')})` : ''}`).join(', ')}`);
+  } else if (c.enum) out.push(`one of: ${c.enum.join(', ')}`);
   if (c.minimum !== undefined) out.push(`≥ ${c.minimum}`);
   if (c.exclusiveMinimum !== undefined) out.push(`> ${c.exclusiveMinimum}`);
   if (c.maximum !== undefined) out.push(`≤ ${c.maximum}`);
@@ -94,7 +96,36 @@ function constraintsOf(f: Field): string {
   if (c.maxLength !== undefined) out.push(`length ≤ ${c.maxLength}`);
   if (c.pattern !== undefined) out.push(`matches ${c.pattern}`);
   if (c.format !== undefined) out.push(`format ${c.format}`);
+  if (c.minItems !== undefined) out.push(`at least ${c.minItems} items`);
+  if (c.maxItems !== undefined) out.push(`at most ${c.maxItems} items`);
+  if (c.uniqueItems) out.push('unique items');
   return out.join('; ');
+}
+
+/** A field's description with what ODCS v3.2.0 adds: its semantic type (a measure's aggregation) and synonyms. */
+function describe(f: Field): string {
+  const parts = [f.description ?? ''];
+  if (f.semanticType && f.semanticType !== 'column') parts.push(`${f.semanticType === 'measure' ? 'Measure' : 'Dimension'}${f.transformLogic ? `: ${f.transformLogic}` : ''}.`);
+  if (f.synonyms?.length) parts.push(`Also called: ${f.synonyms.join(', ')}.`);
+  return parts.filter(Boolean).join(' ');
+}
+
+/** The rows of the fields table: each field, then what is inside it (object fields, array items, map keys and values). */
+function fieldRows(f: Field, name: string, depth = 0): Array<{ name: string; f?: Field; type: LogicalType; required: boolean; constraints: string; description: string }> {
+  const rows: Array<{ name: string; f?: Field; type: LogicalType; required: boolean; constraints: string; description: string }> = [{ name, f, type: f.type, required: f.required, constraints: constraintsOf(f), description: describe(f) }];
+  const inner = (t: LogicalType, at: string, d: number) => {
+    if (d > 16) return;
+    if (t.kind === 'object') for (const g of t.fields) rows.push(...fieldRows(g, `${at}.${g.name}`, d + 1));
+    const parts: Array<[string, Element]> = t.kind === 'array' ? [[`${at}[]`, t.items]] : t.kind === 'map' ? [[`${at}{key}`, t.key], [`${at}{value}`, t.value]] : [];
+    for (const [n, e] of parts) {
+      rows.push({ name: n, type: e.type, required: e.required, constraints: constraintsOf(e), description: e.description ?? '' });
+      if (e.type.kind !== 'object') inner(e.type, n, d + 1);
+      else for (const g of e.type.fields) rows.push(...fieldRows(g, `${n}.${g.name}`, d + 1));
+    }
+  };
+  if (f.type.kind === 'object') for (const g of f.type.fields) rows.push(...fieldRows(g, `${name}.${g.name}`, depth + 1));
+  else inner(f.type, name, depth);
+  return rows;
 }
 
 function ruleText(q: QualityRule): string {
@@ -219,7 +250,9 @@ interface Page {
   sla: Array<{ what: string; value: string }>;
   /** `rawCode`: the same value as a Markdown code span (names and paths read best verbatim) */
   lives: Array<{ what: string; where: string; rawCode: string }>;
-  fields: Array<{ name: string; rawName: string; anchor: string; description: string; type: string; required: string; key: string; pii: string; constraints: string; types: string[] }>;
+  fields: Array<{ name: string; rawName: string; anchor: string; description: string; type: string; required: string; key: string; pii: string; constraints: string }>;
+  /** the columns (top-level fields) with their type in every system */
+  columns: Array<{ name: string; rawName: string; types: string[] }>;
   systems: readonly string[];
   quality: Array<{ on: string; check: string }>;
   relationships: Array<{ rawFrom: string; to: string; href: string }>;
@@ -252,6 +285,11 @@ function pageOf(ds: Dataset, all: ReadonlyMap<string, Dataset>, config: Platform
   lives.push({ what: 'Airflow DAG', where: dagId(ds) });
   const sla: Page['sla'] = [];
   for (const [what, v] of [['Freshness', duration(ds.sla.freshnessMs)], ['Latency', duration(ds.sla.latencyMs)], ['Retention', duration(ds.sla.retentionMs)], ['Frequency', ds.sla.frequency]] as const) if (v) sla.push({ what, value: v });
+  // ODCS v3.2.0: what the dataset is also called, and the context it gives readers (and AI tools)
+  if (ds.synonyms?.length) sla.push({ what: 'Also called', value: ds.synonyms.join(', ') });
+  if (ds.context?.instructions) sla.push({ what: 'Context', value: ds.context.instructions });
+  for (const v of ds.context?.verifiedStatements ?? []) sla.push({ what: 'Verified', value: `${v.question}${v.answer ? ` ${v.answer}` : ''}` });
+  for (const c of ds.context?.constraints ?? []) sla.push({ what: 'Constraint', value: c });
   const quality = [
     ...ds.quality.map((q) => ({ on: q.field ?? 'dataset', check: ruleText(q) })),
     ...ds.fields.flatMap((f) => [...(constraintsOf(f) ? [{ on: f.name, check: constraintsOf(f) }] : []), ...(f.required ? [{ on: f.name, check: 'not null' }] : []), ...f.quality.filter((q) => q.metric !== 'invalidValues').map((q) => ({ on: f.name, check: ruleText(q) }))]),
@@ -280,18 +318,20 @@ function pageOf(ds: Dataset, all: ReadonlyMap<string, Dataset>, config: Platform
     members: ds.owner.members.map((m) => `${m.name ?? m.username}${m.role ? ` (${m.role})` : ''}`).join(', '),
     sla,
     lives: lives.map((l) => ({ ...l, rawCode: `\`${codeLine(l.where).replace(/\|/g, '\\|')}\`` })), // a pipe ends a table cell even in code
-    fields: ds.fields.map((f) => ({
-      name: f.name,
-      rawName: f.name,
-      anchor: `field-${f.name}`,
-      description: f.description ?? '',
-      type: typeLabel(f.type),
-      required: f.required ? 'yes' : 'no',
-      key: f.primaryKey ? 'primary key' : f.partitioned ? 'partition' : '',
-      pii: [f.pii ? 'PII' : '', f.classification ?? ''].filter(Boolean).join(', '),
-      constraints: constraintsOf(f),
-      types: typesOf(f, config, src?.kind),
-    })),
+    fields: ds.fields.flatMap((top) =>
+      fieldRows(top, top.name).map((r) => ({
+        name: r.name,
+        rawName: r.name,
+        anchor: `field-${r.name.replace(/\[\]/g, '-item').replace(/\{(key|value)\}/g, '-$1').replace(/[^A-Za-z0-9_]+/g, '-')}`,
+        description: r.description,
+        type: typeLabel(r.type),
+        required: r.required ? 'yes' : 'no',
+        key: r.f?.primaryKey ? 'primary key' : r.f?.partitioned ? 'partition' : '',
+        pii: r.f ? [r.f.pii ? 'PII' : '', r.f.classification ?? ''].filter(Boolean).join(', ') : '',
+        constraints: r.constraints,
+      })),
+    ),
+    columns: ds.fields.map((f) => ({ name: f.name, rawName: f.name, types: typesOf(f, config, src?.kind) })),
     systems: SYSTEMS,
     quality,
     relationships: ds.relationships.map((r) => {

@@ -3,27 +3,15 @@
  * CHECKs compare bytes (`CAST(col AS BINARY) IN (…)`), so the source refuses what the lake's case- and
  * accent-sensitive checks would refuse.
  */
-import type { Field } from '../model/ir.js';
-import { MYSQL_MAX_IDENT, mysqlString, quoteMysql } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
-import { mapType } from '../model/types.js';
+import { mysqlDialect } from './lang/dialects.js';
 import { columnComment, datasetHeader, inline, tableComment } from './lang/comments.js';
-import { constraintName, fieldChecks, sqlDefault, type SqlDialect } from './lang/sql.js';
+import { nestedSql } from './lang/sql-nested.js';
+import { constraintName, fieldChecks, sqlDefault } from './lang/sql.js';
 import { bySource, type Target } from './target.js';
 
-export const mysqlDialect: SqlDialect = {
-  name: 'mysql',
-  ident: quoteMysql,
-  string: mysqlString,
-  column: (f: Field) => mapType(f.type).mysql,
-  regex: (col, p) => `REGEXP_LIKE(${col}, ${mysqlString(p)}, 'c')`,
-  charLength: (col) => `CHAR_LENGTH(${col})`,
-  typedLiteral: (v, f) => `CAST(${mysqlString(v)} AS ${f.type.kind === 'date' ? 'DATE' : 'DATETIME(6)'})`,
-  // The table collation, utf8mb4_0900_ai_ci, ignores case and accents ('brl' = 'BRL'), and utf8mb4_bin pads spaces
-  // ('BRL ' = 'BRL'); the lake compares exactly. A binary string compares byte by byte (MySQL 8.0.16+).
-  valueSetOperand: (col) => `CAST(${col} AS BINARY)`,
-  maxIdent: MYSQL_MAX_IDENT,
-};
+/** The dialect lives in lang/dialects.ts (capabilities.ts needs it); re-exported for callers of this module. */
+export { mysqlDialect };
 
 export const mysqlTarget: Target = {
   id: 'mysql',
@@ -47,13 +35,31 @@ export const mysqlTarget: Target = {
           lines.push(`UNIQUE KEY ${d.ident(constraintName([ds.table, f.physicalName, 'key'], d.maxIdent))} (${d.ident(f.physicalName)})`);
         }
       }
-      for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
-      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
+      // compound unique keys (schema-level duplicateValues rules)
+      for (const key of ds.uniqueKeys) {
+        const cols = key.map((n) => byName.get(n)!.physicalName);
+        lines.push(`UNIQUE KEY ${d.ident(constraintName([ds.table, ...cols, 'key'], d.maxIdent))} (${cols.map((c) => d.ident(c)).join(', ')})`);
+      }
+      let jsonSchemas = false;
+      for (const f of ds.fields) {
+        for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        const nested = nestedSql(d, ds.name, ds.table, f);
+        for (const c of nested.checks) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        jsonSchemas ||= nested.checks.length > 0;
+      }
+      // table CHECKs (from an import); one that an imported table of contractgen's already had under the name of a
+      // CHECK the contract makes again (a nested constraint read back raw) is that CHECK: it appears once
+      const made = new Set(lines.map((l) => /^CONSTRAINT (\S+) /.exec(l)?.[1]).filter((n): n is string => n !== undefined));
+      (ds.checks ?? []).forEach((c, i) => {
+        const name = d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent));
+        if (!made.has(name)) lines.push(`CONSTRAINT ${name} CHECK (${c.expression})`);
+      });
       const tc = tableComment(ds);
       const content = ctx.template('mysql/table.sql')({
         ...datasetHeader(ds),
         database: inline(src.database),
         qualified,
+        needs: jsonSchemas ? '8.0.17+ (enforced CHECK constraints, JSON_SCHEMA_VALID)' : '8.0.16+ (enforced CHECK constraints)',
         lines: lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l)),
         tableComment: tc ? d.string(tc) : '',
       });

@@ -54,7 +54,16 @@ export function columnElements(name: string, t: LogicalType, required: boolean):
     return [
       { name, repetition_type: repetition, num_children: 1, logical_type: { type: 'LIST' }, converted_type: 'LIST' },
       { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-      ...columnElements('element', t.items, false),
+      ...columnElements('element', t.items.type, t.items.required),
+    ];
+  }
+  if (t.kind === 'map') {
+    // the MAP structure: <map> (MAP) { repeated group key_value { required <key>; <value> } }
+    return [
+      { name, repetition_type: repetition, num_children: 1, logical_type: { type: 'MAP' }, converted_type: 'MAP' },
+      { name: 'key_value', repetition_type: 'REPEATED', num_children: 2 },
+      ...columnElements('key', t.key.type, true),
+      ...columnElements('value', t.value.type, t.value.required),
     ];
   }
   if (t.kind === 'object' && p.physical === 'GROUP') {

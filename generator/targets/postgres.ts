@@ -1,22 +1,14 @@
 /** `postgres` target: PostgreSQL DDL per dataset whose source is PostgreSQL. */
-import type { Field } from '../model/ir.js';
-import { PG_MAX_IDENT, quotePg, sqlString } from '../model/names.js';
+import { sqlString } from '../model/names.js';
 import { fileStem } from '../model/naming.js';
-import { mapType } from '../model/types.js';
+import { pgDialect } from './lang/dialects.js';
 import { columnComment, datasetHeader, inline, tableComment } from './lang/comments.js';
-import { constraintName, fieldChecks, sqlDefault, type SqlDialect } from './lang/sql.js';
+import { nestedSql, PG_HELPERS, pgHelperSql, type PgHelper } from './lang/sql-nested.js';
+import { constraintName, fieldChecks, sqlDefault } from './lang/sql.js';
 import { bySource, type Target } from './target.js';
 
-export const pgDialect: SqlDialect = {
-  name: 'postgres',
-  ident: quotePg,
-  string: sqlString,
-  column: (f: Field) => mapType(f.type).postgres,
-  regex: (col, p) => `${col} ~ ${sqlString(p)}`,
-  charLength: (col) => `char_length(${col})`,
-  typedLiteral: (v, f) => `${sqlString(v)}::${mapType(f.type).postgres}`,
-  maxIdent: PG_MAX_IDENT,
-};
+/** The dialect lives in lang/dialects.ts (capabilities.ts needs it); re-exported for callers of this module. */
+export { pgDialect };
 
 export const postgresTarget: Target = {
   id: 'postgres',
@@ -37,8 +29,27 @@ export const postgresTarget: Target = {
       const byName = new Map(ds.fields.map((f) => [f.name, f]));
       const pkCols = ds.primaryKey.map((n) => d.ident(byName.get(n)!.physicalName));
       if (pkCols.length) lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, 'pkey'], d.maxIdent))} PRIMARY KEY (${pkCols.join(', ')})`);
-      for (const f of ds.fields) for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
-      (ds.checks ?? []).forEach((c, i) => lines.push(`CONSTRAINT ${d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent))} CHECK (${c.expression})`));
+      // compound unique keys (schema-level duplicateValues rules)
+      for (const key of ds.uniqueKeys) {
+        const cols = key.map((n) => byName.get(n)!.physicalName);
+        lines.push(`CONSTRAINT ${d.ident(constraintName([ds.table, ...cols, 'key'], d.maxIdent))} UNIQUE (${cols.map((c) => d.ident(c)).join(', ')})`);
+      }
+      const helpers = new Set<PgHelper>();
+      for (const f of ds.fields) {
+        for (const c of fieldChecks(d, ds.table, f)) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        const nested = nestedSql(d, ds.name, ds.table, f, `${d.ident(schema)}.`);
+        for (const c of nested.checks) lines.push(`CONSTRAINT ${d.ident(c.name)} CHECK (${c.expr})`);
+        for (const h of nested.helpers) helpers.add(h);
+      }
+      // table CHECKs (from an import); one that an imported table of contractgen's already had under the name of a
+      // CHECK the contract makes again (a nested constraint read back raw) is that CHECK: it appears once
+      const made = new Set(lines.map((l) => /^CONSTRAINT (\S+) /.exec(l)?.[1]).filter((n): n is string => n !== undefined));
+      (ds.checks ?? []).forEach((c, i) => {
+        const name = d.ident(c.name ?? constraintName([ds.table, 'check', String(i + 1)], d.maxIdent));
+        if (!made.has(name)) lines.push(`CONSTRAINT ${name} CHECK (${c.expression})`);
+      });
+      // a table CHECK that calls one of contractgen's helper functions (an imported table contractgen made) gets it too
+      for (const c of ds.checks ?? []) for (const h of Object.keys(PG_HELPERS) as PgHelper[]) if (new RegExp(`\\b${h}\\s*\\(`).test(c.expression)) helpers.add(h);
       // Foreign keys only inside one database (relationships across systems are checked by the quality suites),
       // and in foreign-keys.sql, applied after every table exists: contracts may reference each other in a cycle.
       for (const rel of ds.relationships) {
@@ -69,6 +80,7 @@ export const postgresTarget: Target = {
         createSchema: schema !== 'public',
         schemaIdent: d.ident(schema),
         qualified,
+        helpers: pgHelperSql(d.ident(schema), helpers),
         lines: lines.map((l, i) => (i < lines.length - 1 ? `${l},` : l)),
         indexes,
         comments,

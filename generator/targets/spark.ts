@@ -12,7 +12,9 @@ import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field, SourceKind } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
 import { sparkIdent } from '../model/names.js';
+import { nestedChecks } from '../model/nested.js';
 import { mapType, type CdcConversion, type JsonSchema } from '../model/types.js';
+import { sparkBroken } from '../quality/paths.js';
 import { relationalSchemas } from './lang/avro-envelope.js';
 import { datasetHeader } from './lang/comments.js';
 import { icebergMode, icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
@@ -21,9 +23,12 @@ import { sparkPackages } from './lang/spark-packages.js';
 import { served, type OutputFile, type Target } from './target.js';
 
 const SPARK_JSON_TYPE: Record<string, string> = { string: 'StringType()', integer: 'LongType()', number: 'DoubleType()', boolean: 'BooleanType()' };
+/** The Spark type that reads a value of this JSON Schema (the Cassandra agent's JSON): arrays, objects (UDTs) and maps nested. */
 function sparkOfJson(j: JsonSchema): string {
   const t = Array.isArray(j.type) ? (j.type as string[])[0]! : (j.type as string);
   if (t === 'array') return `ArrayType(${sparkOfJson(j.items as JsonSchema)}, True)`;
+  if (t === 'object' && j.properties) return `StructType([${Object.entries(j.properties as Record<string, JsonSchema>).map(([n, x]) => pyField(n, sparkOfJson(x), true)).join(', ')}])`;
+  if (t === 'object' && j.additionalProperties) return `MapType(StringType(), ${sparkOfJson(j.additionalProperties as JsonSchema)}, True)`;
   return SPARK_JSON_TYPE[t] ?? 'StringType()';
 }
 
@@ -57,6 +62,8 @@ export function violationChecks(ds: Dataset, typeChecked: ReadonlySet<Field> = n
     if (k.pattern !== undefined) out.push({ rule: `${f.name}:pattern`, broken: `NOT (${c} RLIKE ${sparkString(k.pattern)})` });
     const fmt = k.format !== undefined ? FORMAT_PATTERNS[k.format] : f.type.kind === 'uuid' ? FORMAT_PATTERNS.uuid : undefined;
     if (fmt) out.push({ rule: `${f.name}:format`, broken: `NOT (${c} RLIKE ${sparkString(fmt)})` });
+    // inside nested values: object fields, array items, map keys and values; and the column's item counts
+    for (const n of nestedChecks(ds.name, f, FORMAT_PATTERNS)) out.push({ rule: n.rule.slice(ds.name.length + 1), broken: sparkBroken(f.physicalName, n) });
   }
   return out;
 }
@@ -334,7 +341,7 @@ export const sparkTarget: Target = {
             ),
           ];
       const used = [...rowTypes, ...envelopeFields, 'StructType(', 'StructField(', 'StringType(', 'LongType('].join(' ');
-      const typeImports = ['ArrayType', 'BooleanType', 'DateType', 'DecimalType', 'DoubleType', 'FloatType', 'IntegerType', 'LongType', 'ShortType', 'StringType', 'StructField', 'StructType', 'TimestampNTZType', 'TimestampType', 'BinaryType']
+      const typeImports = ['ArrayType', 'BooleanType', 'DateType', 'DecimalType', 'DoubleType', 'FloatType', 'IntegerType', 'LongType', 'MapType', 'ShortType', 'StringType', 'StructField', 'StructType', 'TimestampNTZType', 'TimestampType', 'BinaryType']
         .filter((t) => new RegExp(`\\b${t}\\(`).test(used))
         .sort()
         .join(', ');

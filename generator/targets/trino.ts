@@ -11,7 +11,7 @@ import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, trinoNames, trustedLocation } from '../model/naming.js';
 import { quoteTrino, sqlString } from '../model/names.js';
 import { mapType } from '../model/types.js';
-import { columnComment, datasetHeader } from './lang/comments.js';
+import { columnComment, datasetHeader, datasetNotes } from './lang/comments.js';
 import { trinoCatalogFiles } from './lang/trino-catalog.js';
 import { served, type OutputFile, type Target, type TargetContext } from './target.js';
 
@@ -90,7 +90,7 @@ export function trinoDatasetSql(ds: Dataset, ctx: TargetContext): string {
     rawProperties: comma(rawProps),
     trustedTable,
     trustedColumns: comma(cols),
-    trustedComment: sqlString(`${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}`),
+    trustedComment: sqlString(`${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}${datasetNotes(ds)}`),
     trustedProperties: comma(trustedProps),
     viewName: maskedView,
     viewComment: sqlString(`${ds.name} without personal data: PII columns hashed with a key or coarsened`),

@@ -14,7 +14,7 @@ import type { PlatformConfig } from '../config/config.js';
 import type { Dataset, Field } from '../model/ir.js';
 import { lakeName, rawLocation, s3Url, trustedLocation } from '../model/naming.js';
 import { mapType } from '../model/types.js';
-import { columnComment } from './lang/comments.js';
+import { columnComment, datasetNotes } from './lang/comments.js';
 import { DATA_PLACEHOLDER, served, type OutputFile, type Target } from './target.js';
 
 type Json = Record<string, unknown>;
@@ -104,7 +104,7 @@ export function ucPlan(datasets: readonly Dataset[], config: PlatformConfig): Uc
       data_source_format: 'PARQUET',
       columns: ordered.map((f, i) => ucColumn(f, i, ds.partitionedBy.includes(f.name) ? ds.partitionedBy.indexOf(f.name) : undefined)),
       storage_location: s3Url(trustedLocation(ds, config)),
-      comment: `${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}`,
+      comment: `${ds.description ?? ds.name}${ds.owner.team ? ` Owner: ${ds.owner.team}.` : ''}${datasetNotes(ds)}`,
       properties: properties(ds, 'trusted'),
     });
   }

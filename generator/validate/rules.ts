@@ -6,7 +6,8 @@
 import type { PlatformConfig } from '../config/config.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
-import type { Dataset, Field, SourceRef } from '../model/ir.js';
+import type { Constraints, Dataset, Field, LogicalType, SourceRef } from '../model/ir.js';
+import { isNested, nestedFieldsOf, typeDepth } from '../model/nested.js';
 import { AVRO_NAME, CQL_MAX_TABLE, PG_MAX_IDENT, reservedIn } from '../model/names.js';
 import { cdcTopic, fileStem, k8sName, lakeName, sourceTableKey } from '../model/naming.js';
 import { typeLabel } from '../model/types.js';
@@ -58,17 +59,18 @@ export function checkRules(datasets: readonly Dataset[], config: PlatformConfig,
       const limit = ds.source.kind === 'postgres' ? 1600 : ds.source.kind === 'mysql' ? 4096 : undefined;
       if (limit !== undefined && ds.fields.length > limit) report('FIELD_LIMIT', ds.at, `"${ds.name}" has ${ds.fields.length} fields; ${ds.source.kind} allows at most ${limit} columns per table`);
     }
-    let deepest = 0;
-    const depth = (fs: readonly Field[], d: number) => {
-      deepest = Math.max(deepest, d);
-      for (const f of fs) if (f.type.kind === 'object') depth(f.type.fields, d + 1);
-    };
-    depth(ds.fields, 1);
+    const deepest = 1 + Math.max(0, ...ds.fields.map((f) => typeDepth(f.type, MAX_NESTING + 2)));
     if (deepest > MAX_NESTING) report('NESTING_TOO_DEEP', ds.at, `"${ds.name}" nests fields ${deepest} levels deep; contractgen supports ${MAX_NESTING}`);
+    for (const f of ds.fields) {
+      if (!isNested(f.type)) continue;
+      if (f.primaryKey) report('TYPE_UNSUPPORTED', f.at, `"${f.name}" is a primary key of type ${typeLabel(f.type)}: a key column must be a scalar in every target (Debezium keys, Cassandra partition keys, lake deduplication)`);
+      if (f.partitioned) report('TYPE_UNSUPPORTED', f.at, `"${f.name}" is a lake partition column of type ${typeLabel(f.type)}: partition values are directory names, so a partition column must be a scalar`);
+    }
     walkFields(ds.fields, (f) => {
       checkName(report, f.name, f.at, 'field', ds.source?.kind);
       if (f.physicalName !== f.name) checkName(report, f.physicalName, f.at, 'column (physicalName)', ds.source?.kind);
       checkConstraints(report, f);
+      checkElements(report, f.name, f.type, 0);
       if (ds.source?.kind === 'mysql' && f.type.kind === 'string' && !f.type.maxLength && (f.unique || f.primaryKey)) {
         report('MYSQL_KEY_LENGTH', f.at, `"${f.name}" is a MySQL key/unique column: give it a length (physicalType "varchar(n)")`);
       }
@@ -153,7 +155,7 @@ function walkFields(fields: readonly Field[], fn: (f: Field) => void, depth = 0)
   if (depth > MAX_NESTING) return;
   for (const f of fields) {
     fn(f);
-    if (f.type.kind === 'object') walkFields(f.type.fields, fn, depth + 1);
+    walkFields(nestedFieldsOf(f.type), fn, depth + 1);
   }
 }
 
@@ -180,7 +182,17 @@ function compileRegex(p: string): RegExp | string {
   }
 }
 
-function checkConstraints(report: Report, f: Field) {
+/** The constraints of the array items and map keys and values under a type (fields are checked by walkFields). */
+function checkElements(report: Report, name: string, t: LogicalType, depth: number) {
+  if (depth > MAX_NESTING) return;
+  const parts = t.kind === 'array' ? [['[]', t.items] as const] : t.kind === 'map' ? ([['{key}', t.key], ['{value}', t.value]] as const) : [];
+  for (const [suffix, e] of parts) {
+    checkConstraints(report, { name: `${name}${suffix}`, type: e.type, constraints: e.constraints, at: e.at });
+    checkElements(report, `${name}${suffix}`, e.type, depth + 1);
+  }
+}
+
+function checkConstraints(report: Report, f: { name: string; type: LogicalType; constraints: Constraints; at: SourceRef; default?: Field['default'] }) {
   const c = f.constraints;
   const kind = f.type.kind;
   const numeric = ['int16', 'int32', 'int64', 'float32', 'float64', 'decimal'].includes(kind);
@@ -211,6 +223,12 @@ function checkConstraints(report: Report, f: Field) {
   if (f.type.kind === 'decimal' && typeof hi === 'number') {
     const max = Math.pow(10, f.type.precision - f.type.scale);
     if (Math.abs(hi) >= max) report('CONSTRAINT_INCONSISTENT', f.at, `maximum ${hi} of "${f.name}" does not fit decimal(${f.type.precision},${f.type.scale})`);
+  }
+  if ((c.minItems !== undefined || c.maxItems !== undefined || c.uniqueItems) && kind !== 'array' && kind !== 'map') {
+    report('CONSTRAINT_INCONSISTENT', f.at, `item constraints on "${f.name}", which is ${typeLabel(f.type)}, not an array`);
+  }
+  if (c.minItems !== undefined && c.maxItems !== undefined && c.minItems > c.maxItems) {
+    report('CONSTRAINT_INCONSISTENT', f.at, `minItems ${c.minItems} of "${f.name}" exceeds maxItems ${c.maxItems}`);
   }
   if (c.enum) {
     if (c.enum.length === 0) report('CONSTRAINT_INCONSISTENT', f.at, `"${f.name}" allows no value at all (empty validValues)`);

@@ -9,11 +9,12 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
 import type { LoadedYaml, PathSeg } from '../load/yaml.js';
 import { loadCompiled } from './compiled.js';
-import { odcsSchema } from './schemas/odcs.js';
+import { ODCS_32_OBJECT_KEYS, ODCS_32_PROPERTY_KEYS, odcs32Schema, odcsSchema } from './schemas/odcs.js';
 import { dcsSchema } from './schemas/dcs.js';
 import { configSchema } from './schemas/config.js';
 
-export type SchemaKind = 'odcs' | 'dcs' | 'config';
+/** `odcs`: ODCS v3.0.x and v3.1.0; `odcs32`: ODCS v3.2.0 (checkSchema picks it by the contract's apiVersion). */
+export type SchemaKind = 'odcs' | 'odcs32' | 'dcs' | 'config';
 
 const require = createRequire(import.meta.url);
 const cache = new Map<SchemaKind, ValidateFunction>();
@@ -34,11 +35,11 @@ export function validator(kind: SchemaKind, mode: 'auto' | 'runtime' = 'auto'): 
   if (!v) {
     const addFormats = require('ajv-formats') as (a: unknown) => void;
     const opts = AJV_OPTIONS;
-    if (kind === 'odcs') {
+    if (kind === 'odcs' || kind === 'odcs32') {
       const Ajv2019 = require('ajv/dist/2019').default;
       const ajv = new Ajv2019(opts);
       addFormats(ajv);
-      v = ajv.compile(odcsSchema) as ValidateFunction;
+      v = ajv.compile(kind === 'odcs' ? odcsSchema : odcs32Schema) as ValidateFunction;
     } else {
       const Ajv = require('ajv').default;
       const ajv = new Ajv(opts);
@@ -94,13 +95,27 @@ function describePath(path: readonly PathSeg[]): string {
 const OPERATOR_HINT =
   'a quality check needs exactly one operator: mustBe, mustNotBe, mustBeGreaterThan, mustBeGreaterOrEqualTo, mustBeLessThan, mustBeLessOrEqualTo, mustBeBetween or mustNotBeBetween';
 
-export function checkSchema(kind: SchemaKind, doc: LoadedYaml): Diagnostic[] {
-  const v = validator(kind);
-  if (v(doc.data)) return [];
-  return mapErrors(v.errors ?? [], doc);
+/** The schema a document is checked against: an ODCS contract by its apiVersion. */
+export function schemaKindOf(kind: SchemaKind, data: unknown): SchemaKind {
+  const v32 = kind === 'odcs' && typeof data === 'object' && data !== null && (data as Record<string, unknown>).apiVersion === 'v3.2.0';
+  return v32 ? 'odcs32' : kind;
 }
 
-export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml): Diagnostic[] {
+export function checkSchema(kind: SchemaKind, doc: LoadedYaml): Diagnostic[] {
+  const k = schemaKindOf(kind, doc.data);
+  const v = validator(k);
+  if (v(doc.data)) return [];
+  return mapErrors(v.errors ?? [], doc, k === 'odcs');
+}
+
+/** A key ODCS v3.2.0 adds, in a contract checked as v3.0/v3.1: say how to get it. */
+function v32Hint(path: readonly PathSeg[], key: string): string {
+  const inProperty = path.includes('properties') || path.includes('items');
+  const known = inProperty ? (ODCS_32_PROPERTY_KEYS as readonly string[]).includes(key) : (ODCS_32_OBJECT_KEYS as readonly string[]).includes(key);
+  return known ? ` (ODCS v3.2.0 adds "${key}": declare apiVersion: v3.2.0 to use it)` : '';
+}
+
+export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml, odcs31 = false): Diagnostic[] {
   // Composite keywords (oneOf/anyOf/not) carry the failures of their branches too: keep only the composite.
   const composites = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
   const inBranch = (e: ErrorObject) =>
@@ -115,7 +130,7 @@ export function mapErrors(errors: readonly ErrorObject[], doc: LoadedYaml): Diag
       case 'additionalProperties':
       case 'unevaluatedProperties': {
         const key = String((e.params as { additionalProperty?: string; unevaluatedProperty?: string }).additionalProperty ?? (e.params as { unevaluatedProperty?: string }).unevaluatedProperty);
-        d('SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${jsonPath(path)}`, doc.keyPos([...path, key]));
+        d('SCHEMA_UNKNOWN_KEY', `unknown key "${key}" in ${jsonPath(path)}${odcs31 ? v32Hint(path, key) : ''}`, doc.keyPos([...path, key]));
         break;
       }
       case 'required': {

@@ -1,7 +1,9 @@
 /**
  * fast-check arbitraries for valid contracts — names (reserved words in every output language, mixed case),
- * every logical type, nesting, constraints, enums, hostile free text — and in-memory generation, for the
- * property-based tests. The seed is pinned; PROPERTY_RUNS overrides the 200 runs per property.
+ * every logical type, nesting (objects, arrays of scalars and of objects, ODCS v3.2.0 maps, JSON columns) with
+ * constraints at every level, value sets (v3.1 validValues rules, v3.2.0 enums), hostile free text — and
+ * in-memory generation, for the property-based tests. The seed is pinned; PROPERTY_RUNS overrides the 200 runs
+ * per property.
  */
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -65,15 +67,38 @@ function scalar(key: boolean, kind: Kind): fc.Arbitrary<Prop> {
   );
 }
 
-/** A list of properties with unique names (case-insensitively), nested objects and arrays up to `depth`. */
-function properties(depth: number, kind: Kind, withKey: boolean): fc.Arbitrary<Prop[]> {
+/** ODCS v3.2.0 `enum` on a string property: values with labels and descriptions. */
+const enum32 = fc.uniqueArray(fc.record({ value: fc.oneof(fc.constantFrom(...HOSTILE), fc.stringMatching(/^[a-z]{1,8}$/)), label: opt(text), description: opt(text) }), { minLength: 1, maxLength: 4, selector: (e) => e.value.toLowerCase() }).map((entries) => ({
+  logicalType: 'string',
+  enum: entries.map((e) => clean(e)),
+}));
+
+/** Array options: item counts and unique items. */
+const arrayOptions = fc.record({ min: opt(fc.integer({ min: 0, max: 3 })), max: opt(fc.integer({ min: 3, max: 50 })), unique: opt(fc.constant(true)) }).map((o) => clean({ minItems: o.min, maxItems: o.max, uniqueItems: o.unique }));
+
+/** An array item or a map value: a property without a name, which may be required (no null element). */
+const element = (body: fc.Arbitrary<Prop>) => fc.tuple(body, fc.boolean()).map(([b, required]) => clean({ ...b, required: required || undefined }));
+
+/** JSON with no declared shape: it stays a JSON string end to end. */
+const jsonColumn = fc.constantFrom<Prop>({ logicalType: 'object', physicalType: 'jsonb' }, { logicalType: 'object', physicalType: 'json' }, { logicalType: 'string', physicalType: 'json' }, { logicalType: 'object' });
+
+/**
+ * A list of properties with unique names (case-insensitively): scalars, nested objects, arrays of scalars and of
+ * objects, maps (ODCS v3.2.0 contracts only) and JSON columns, nested up to `depth`, constraints at every level.
+ */
+function properties(depth: number, kind: Kind, withKey: boolean, v32 = false): fc.Arbitrary<Prop[]> {
+  const scalarBody = v32 ? fc.oneof({ weight: 5, arbitrary: scalar(false, kind) }, { weight: 1, arbitrary: enum32 }) : scalar(false, kind);
+  const object = (d: number) => properties(d, kind, false, v32).map((props) => ({ logicalType: 'object', properties: props }));
   const nested: fc.Arbitrary<Prop> =
     depth <= 0
-      ? scalar(false, kind)
+      ? scalarBody
       : fc.oneof(
-          { weight: 6, arbitrary: scalar(false, kind) },
-          { weight: 1, arbitrary: properties(depth - 1, kind, false).map((props) => ({ logicalType: 'object', properties: props })) },
-          { weight: 1, arbitrary: scalar(false, kind).map((items) => ({ logicalType: 'array', items })) },
+          { weight: 8, arbitrary: scalarBody },
+          { weight: 1, arbitrary: object(depth - 1) },
+          { weight: 1, arbitrary: fc.tuple(element(scalarBody), arrayOptions).map(([items, o]) => clean({ logicalType: 'array', items, logicalTypeOptions: Object.keys(o).length ? o : undefined })) },
+          { weight: 1, arbitrary: fc.tuple(element(object(depth - 1)), arrayOptions).map(([items, o]) => clean({ logicalType: 'array', items, logicalTypeOptions: Object.keys(o).length ? o : undefined })) },
+          { weight: v32 ? 1 : 0, arbitrary: element(fc.oneof(scalarBody, object(depth - 1))).map((value) => ({ logicalType: 'map', map: { key: { logicalType: 'string' }, value } })) },
+          { weight: 1, arbitrary: jsonColumn },
         );
   const field = fc.record({ name: identifier, body: nested, required: fc.boolean(), description: opt(text) });
   const key = fc.record({ name: identifier, body: scalar(true, kind), description: opt(text) });
@@ -114,22 +139,23 @@ function server(kind: Kind) {
  */
 const nameKey = (name: string) => k8sName(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
 
-/** A whole contract: one source, one or two datasets. */
+/** A whole contract: one source, one or two datasets; ODCS v3.1.0 or v3.2.0 (maps and enums). */
 export const contract = fc
-  .constantFrom<Kind>('postgres', 'mysql', 'cassandra')
-  .chain((kind) =>
+  .tuple(fc.constantFrom<Kind>('postgres', 'mysql', 'cassandra'), fc.boolean())
+  .chain(([kind, v32]) =>
     fc.record({
       kind: fc.constant(kind),
+      v32: fc.constant(v32),
       id: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
       description: opt(text),
-      datasets: fc.uniqueArray(fc.record({ name: identifier, description: opt(text), props: properties(2, kind, true) }), { minLength: 1, maxLength: 2, selector: (d) => nameKey(d.name) }),
+      datasets: fc.uniqueArray(fc.record({ name: identifier, description: opt(text), props: properties(2, kind, true, v32) }), { minLength: 1, maxLength: 2, selector: (d) => nameKey(d.name) }),
     }),
   )
   .map((c) => ({
     kind: c.kind,
     yaml: stringify(
       clean({
-        apiVersion: 'v3.1.0',
+        apiVersion: c.v32 ? 'v3.2.0' : 'v3.1.0',
         kind: 'DataContract',
         id: c.id,
         version: '1.0.0',

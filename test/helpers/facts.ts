@@ -38,7 +38,7 @@ export interface Case {
   files: Map<string, string>;
 }
 
-const CONTRACT_DIRS = ['contracts', 'examples/mysql-source/contracts'];
+const CONTRACT_DIRS = ['contracts', 'examples/mysql-source/contracts', 'examples/ride-events/contracts'];
 const analyses = new Map<string, Analysis>();
 
 function repoAnalysis(dir: string): Analysis {

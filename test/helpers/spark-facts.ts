@@ -34,11 +34,11 @@ export interface FunctionFact {
   file: string;
   typeCheck: string;
   args: ArgFact[];
+  /** a higher-order function's lambda must return this type (its functionType) */
+  lambdaResult?: string;
   result: string;
   aggregate?: boolean;
   window?: { ordered: boolean; frame: string };
-  /** higher-order functions: the type the lambda must have */
-  lambdaResult?: string;
   sources: string[];
 }
 interface CastRule {

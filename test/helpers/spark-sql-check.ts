@@ -650,6 +650,7 @@ export class SparkSqlChecker {
     // the arguments of an aggregate (with or without OVER) hold no aggregate
     const inner: Scope = f.aggregate ? { ...scope, aggregatesAllowed: false } : scope;
     const args = argNodes.map((a) => this.expression(a, inner));
+    if (f.typeCheck === 'elementAt') return this.elementAt(f, args, argNodes, p);
     return this.callFact(fnName, f, args, argNodes, p);
   }
 
@@ -689,10 +690,29 @@ export class SparkSqlChecker {
     const lambdas = new Map(scope.lambdas ?? []);
     lambdas.set(params[0]!.toLowerCase(), arr.type.element);
     const body = this.expression(lc[arrow + 1]!, { ...scope, lambdas, windowsAllowed: false, aggregatesAllowed: false });
-    if (f.lambdaResult && !body.unknown && body.type.kind !== 'void' && show(body.type) !== f.lambdaResult) throw new CheckError(argNodes[1]!, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: the function of ${f.name} must be ${f.lambdaResult.toUpperCase()} (${f.class}), got ${TYPE(body.type)}`);
-    if (f.result === '$1') return { type: arr.type, unknown: body.unknown };
+    // the lambda's functionType (ArrayExists, ArrayFilter: BooleanType); a NULL literal body is typed NULL
+    if (f.lambdaResult && !body.unknown && body.type.kind !== 'void' && !sameType(body.type, parseDdl(f.lambdaResult))) {
+      throw new CheckError(lc[arrow + 1]!, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: the lambda of ${f.name} must return ${f.lambdaResult.toUpperCase()}, got ${TYPE(body.type)} (${f.class})`);
+    }
     if (f.result === '$lambdaArray') return { type: { kind: 'array', element: body.type, containsNull: true }, unknown: body.unknown };
+    if (f.result === '$1') return { type: arr.type, unknown: body.unknown };
     return { type: parseDdl(f.result), unknown: body.unknown };
+  }
+
+  /** element_at(array, int) or element_at(map, key) (ElementAt.inputTypes). */
+  private elementAt(f: FunctionFact, args: Typed[], argNodes: Node[], at: Node): Typed {
+    if (args.length !== 2) throw new CheckError(at, `WRONG_NUM_ARGS: ${f.name} takes 2 arguments (${f.class}), got ${args.length}`);
+    const [c, k] = args as [Typed, Typed];
+    if (c.unknown || k.unknown) return { type: t('void'), unknown: true };
+    if (c.type.kind === 'array') {
+      if (!['int', 'smallint', 'tinyint'].includes(k.type.kind)) throw new CheckError(argNodes[1] ?? at, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: ${f.name} on an ARRAY takes an INT index, got ${TYPE(k.type)}`);
+      return { type: c.type.element };
+    }
+    if (c.type.kind === 'map') {
+      if (!tightestCommonType(c.type.key, k.type, this.ctx.mode)) throw new CheckError(argNodes[1] ?? at, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: ${f.name} key ${TYPE(k.type)} has no common type with the map's key ${TYPE(c.type.key)}`);
+      return { type: c.type.value };
+    }
+    throw new CheckError(argNodes[0] ?? at, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: ${f.name} parameter 1 requires (ARRAY or MAP), got ${TYPE(c.type)} (${f.class})`);
   }
 
   /** Checks a call against its fact: arity, argument types by the fact's type check, and the result type. */
@@ -786,6 +806,22 @@ export class SparkSqlChecker {
       }
       if (s.kind !== 'struct' && s.kind !== 'array' && s.kind !== 'map') throw new CheckError(at, `DATATYPE_MISMATCH.INVALID_JSON_SCHEMA: ${f.name} needs a STRUCT, ARRAY or MAP schema, got ${TYPE(s)}`);
       return asNullable(s);
+    }
+    const a = args[0]?.type;
+    if (r === '$mapKeys' || r === '$mapValues') {
+      if (a?.kind !== 'map') return t('void');
+      return { kind: 'array', element: r === '$mapKeys' ? a.key : a.value, containsNull: true };
+    }
+    if (r === '$mapFromEntries') {
+      // an ARRAY of a two-field STRUCT (MapFromEntries.dataTypeDetails)
+      if (a?.kind === 'array' && a.element.kind === 'struct' && a.element.fields.length === 2) {
+        const k = a.element.fields[0]!;
+        const v = a.element.fields[1]!;
+        if (k.type.kind === 'map') throw new CheckError(at, `DATATYPE_MISMATCH.INVALID_MAP_KEY_TYPE: ${f.name}: a MAP cannot be a map key`);
+        return { kind: 'map', key: k.type, value: v.type, valueContainsNull: v.nullable };
+      }
+      if (lenient) return t('void');
+      throw new CheckError(at, `DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE: ${f.name} parameter 1 requires an ARRAY of pair STRUCT, got ${a ? TYPE(a) : 'nothing'}`);
     }
     return parseDdl(r);
   }

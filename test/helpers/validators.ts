@@ -33,7 +33,9 @@ class Decimal extends avro.types.LogicalType {
 }
 
 /** Statement kinds generated SQL may contain: anything else (DROP, DELETE …) means text escaped into code. */
-const PG_STATEMENTS = new Set(['CreateStmt', 'IndexStmt', 'CommentStmt', 'CreateSchemaStmt', 'AlterTableStmt', 'CreateRoleStmt', 'GrantStmt', 'GrantRoleStmt', 'CreatePublicationStmt']);
+const PG_STATEMENTS = new Set(['CreateStmt', 'IndexStmt', 'CommentStmt', 'CreateSchemaStmt', 'AlterTableStmt', 'CreateRoleStmt', 'GrantStmt', 'GrantRoleStmt', 'CreatePublicationStmt', 'CreateFunctionStmt']);
+/** The only functions generated SQL may create: the IMMUTABLE helpers of nested CHECKs (targets/lang/sql-nested.ts). */
+const PG_FUNCTIONS = /^contractgen_(unique_elements|all_match|all_lengths|jsonb_unique_items|jsonb_entries)$/;
 
 let pgReady = false;
 let crd: ((x: unknown) => boolean) | undefined;
@@ -118,6 +120,10 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
         for (const s of tree.stmts) {
           const kind = Object.keys(s.stmt)[0]!;
           if (!PG_STATEMENTS.has(kind)) bad(path, `unexpected statement ${kind}`);
+          if (kind === 'CreateFunctionStmt') {
+            const names = ((s.stmt.CreateFunctionStmt as { funcname: Array<{ String: { sval: string } }> }).funcname ?? []).map((n) => n.String.sval);
+            if (!PG_FUNCTIONS.test(names[names.length - 1] ?? '')) bad(path, `unexpected function ${names.join('.')}`);
+          }
         }
       } else if (path.endsWith('.sql') && path.startsWith('trino/')) {
         const errs = trino.validate(content);
@@ -128,9 +134,10 @@ export async function validateCases(cases: ReadonlyArray<{ label: string; files:
       } else if (path.endsWith('.cql')) {
         // string literals may span lines (CQL's STRING_LITERAL takes any character but a lone quote)
         for (const line of content.replace(/--[^\n]*|'(?:[^']|'')*'/g, (m) => (m.startsWith('--') ? m : "''")).split('\n')) {
-          const col = /^ {4}(\S+) [a-z<>]+,$/.exec(line);
+          // a column or a user-defined type's field: a name and a type (native, collection, frozen UDT)
+          const col = /^ {4}(?!--)(\S+) ([a-z<>]+|frozen<[a-z0-9_<>,"]+>),?$/.exec(line);
           if (col && !/^"([^"]|"")+"$/.test(col[1]!) && (!/^[a-z_][a-z0-9_]*$/.test(col[1]!) || CQL_RESERVED.has(col[1]!))) bad(path, `unquoted identifier ${col[1]}`);
-          if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |    --( |$)|    \S+ [a-z<>]+,$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
+          if (line && !/^(--|CREATE KEYSPACE |  WITH replication|  AND |CREATE TABLE IF NOT EXISTS |CREATE TYPE IF NOT EXISTS \S+ \($|\);$|    --( |$)|    \S+ ([a-z<>]+|frozen<[a-z0-9_<>,"]+>),?$|    PRIMARY KEY \(|\) WITH )/.test(line)) bad(path, `unexpected CQL line ${JSON.stringify(line.slice(0, 80))}`);
         }
       } else if (path.endsWith('.py')) {
         py.push({ label, path, content });

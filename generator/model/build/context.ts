@@ -9,9 +9,20 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 export const strOr = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** What the builder takes from the config. */
+export interface BuildSettings {
+  /** the lake's decimal for an unsized numeric (config `lake.unsizedDecimal`) */
+  unsizedDecimal: { precision: number; scale: number };
+}
+
+export const DEFAULT_BUILD_SETTINGS: BuildSettings = { unsizedDecimal: { precision: 38, scale: 18 } };
+
 export class BuildContext {
   readonly diagnostics: Diagnostic[] = [];
-  constructor(readonly doc: LoadedYaml) {}
+  constructor(
+    readonly doc: LoadedYaml,
+    readonly settings: BuildSettings = DEFAULT_BUILD_SETTINGS,
+  ) {}
   ref(path: readonly PathSeg[]): SourceRef {
     return { file: this.doc.file, ...this.doc.pos(path) };
   }

@@ -5,11 +5,11 @@
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { LoadedYaml } from '../../load/yaml.js';
 import { EXT, type Extensions } from '../extensions.js';
-import type { Dataset } from '../ir.js';
+import type { Context, Dataset, QualityRule } from '../ir.js';
 import { cassandraKey } from './cassandra-key.js';
-import { arr, BuildContext, isObj, strOr, type Obj } from './context.js';
+import { arr, BuildContext, DEFAULT_BUILD_SETTINGS, isObj, strOr, type BuildSettings, type Obj } from './context.js';
 import { readExtensions } from './extensions.js';
-import { buildFields, ordered } from './fields.js';
+import { buildFields, ordered, synonymsOf } from './fields.js';
 import { buildQuality } from './quality.js';
 import { buildRelationships } from './relationships.js';
 import { buildSla } from './sla.js';
@@ -20,14 +20,39 @@ export interface BuildInput {
   /** the ODCS object (for DCS input: the converted form) */
   odcs: Obj;
   format: 'odcs' | 'dcs';
+  /** what the builder takes from the config (the lake's decimal for unsized numerics) */
+  settings?: BuildSettings;
+}
+
+/** ODCS v3.2.0 context: a string is its instructions. */
+function contextOf(v: unknown): Context | undefined {
+  if (typeof v === 'string') return v.trim() ? { instructions: v, verifiedStatements: [], constraints: [] } : undefined;
+  if (!isObj(v)) return undefined;
+  return {
+    ...(typeof v.instructions === 'string' ? { instructions: v.instructions } : {}),
+    verifiedStatements: arr(v.verifiedStatements).flatMap((s) => (isObj(s) && typeof s.question === 'string' ? [{ question: s.question, ...(typeof s.answer === 'string' ? { answer: s.answer } : {}) }] : [])),
+    constraints: arr(v.constraints).flatMap((c) => (isObj(c) && typeof c.constraint === 'string' ? [c.constraint] : [])),
+  };
+}
+
+/** Compound unique keys: schema-level duplicateValues rules over `arguments.properties` that must find none. */
+function uniqueKeysOf(quality: readonly QualityRule[], fieldNames: ReadonlySet<string>): string[][] {
+  const keys: string[][] = [];
+  for (const q of quality) {
+    const names = q.arguments.properties;
+    if (q.type !== 'library' || q.metric !== 'duplicateValues' || q.operator?.op !== 'mustBe' || q.operator.value !== 0) continue;
+    if (!Array.isArray(names) || names.length === 0 || !names.every((n): n is string => typeof n === 'string' && fieldNames.has(n))) continue;
+    if (!keys.some((k) => k.length === names.length && k.every((n, i) => n === names[i]))) keys.push(names);
+  }
+  return keys;
 }
 
 export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnostics: Diagnostic[] } {
   const { doc, odcs, format } = input;
-  const ctx = new BuildContext(doc);
+  const ctx = new BuildContext(doc, input.settings ?? DEFAULT_BUILD_SETTINGS);
   const apiVersion = String(odcs.apiVersion);
   if (!/^v3\./.test(apiVersion)) {
-    ctx.report('API_VERSION_UNSUPPORTED', ['apiVersion'], `ODCS ${apiVersion} is not supported; contractgen reads v3.0.x and v3.1.0`);
+    ctx.report('API_VERSION_UNSUPPORTED', ['apiVersion'], `ODCS ${apiVersion} is not supported; contractgen reads v3.0.x, v3.1.0 and v3.2.0`);
     return { datasets: [], diagnostics: ctx.diagnostics };
   }
   readExtensions(ctx, odcs, [], 'contract'); // no contractgen extension lives at contract level: this reports any that is put there
@@ -35,6 +60,7 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
   const sla = buildSla(ctx, odcs);
   const owner = ownerOf(odcs.team);
   const description = isObj(odcs.description) ? strOr(odcs.description.purpose) : undefined;
+  const contractContext = contextOf(odcs.context);
   const datasets: Dataset[] = [];
   arr(odcs.schema).forEach((s, i) => {
     if (!isObj(s) || typeof s.name !== 'string') return;
@@ -44,6 +70,9 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
     const primaryKey = ordered(fields, (f) => f.primaryKey, (f) => f.primaryKeyPosition);
     const partitionedBy = ordered(fields, (f) => f.partitioned, (f) => f.partitionKeyPosition);
     const table = strOr(s.physicalName) ?? s.name;
+    const quality = buildQuality(ctx, s.quality, [...path, 'quality'], s.name);
+    const synonyms = synonymsOf(s.synonyms);
+    const context = contextOf(s.context) ?? contractContext;
     const ds: Dataset = {
       name: s.name,
       table,
@@ -64,14 +93,17 @@ export function buildDatasets(input: BuildInput): { datasets: Dataset[]; diagnos
       ...(source ? { source: { ...source, table } } : {}),
       fields,
       primaryKey,
+      uniqueKeys: uniqueKeysOf(quality, new Set(fields.map((f) => f.name))).filter((k) => !(k.length === primaryKey.length && k.every((n, i) => n === primaryKey[i]))),
       partitionedBy,
       relationships: buildRelationships(ctx, s, path, fields),
-      quality: buildQuality(ctx, s.quality, [...path, 'quality'], s.name),
+      quality,
       ...checksOf(ext),
       sla,
       cdc: { enabled: source !== undefined && ext.get(EXT.cdcEnabled) !== false },
       kafka: kafkaSettings(ext),
       tags: [...arr(odcs.tags), ...arr(s.tags)].filter((t): t is string => typeof t === 'string'),
+      ...(synonyms ? { synonyms } : {}),
+      ...(context ? { context } : {}),
       at: ctx.ref([...path, 'name']),
     };
     if (source?.kind === 'cassandra') {

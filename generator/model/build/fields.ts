@@ -1,7 +1,8 @@
 /** The fields of a schema object (nested objects included): names, types, keys, constraints, PII and their own quality rules. */
 import type { PathSeg } from '../../load/yaml.js';
 import { EXT } from '../extensions.js';
-import type { Constraints, Field } from '../ir.js';
+import type { Field } from '../ir.js';
+import { readConstraints, sameValues } from './constraints.js';
 import { arr, isObj, strOr, type BuildContext } from './context.js';
 import { readExtensions } from './extensions.js';
 import { buildQuality } from './quality.js';
@@ -9,7 +10,17 @@ import { resolveType } from './types.js';
 
 const defaultOf = (v: string | number | boolean | undefined): { default?: string | number | boolean } => (v === undefined ? {} : { default: v });
 
-export function buildFields(ctx: BuildContext, props: unknown[], path: readonly PathSeg[], datasetName: string | undefined): Field[] {
+/** ODCS v3.2.0 synonyms: the terms, in contract order. */
+export function synonymsOf(v: unknown): string[] | undefined {
+  const out = arr(v).flatMap((s) => (isObj(s) && typeof s.synonym === 'string' ? [s.synonym] : []));
+  return out.length ? out : undefined;
+}
+
+/**
+ * `datasetName` is the dataset for top-level fields and undefined for nested ones; `requiredNames` are the names
+ * the enclosing object's `logicalTypeOptions.required` lists.
+ */
+export function buildFields(ctx: BuildContext, props: unknown[], path: readonly PathSeg[], datasetName: string | undefined, requiredNames: ReadonlySet<string> = new Set()): Field[] {
   const fields: Field[] = [];
   const seen = new Map<string, number>();
   props.forEach((raw, i) => {
@@ -22,24 +33,23 @@ export function buildFields(ctx: BuildContext, props: unknown[], path: readonly 
     }
     seen.set(name, i);
     const ext = readExtensions(ctx, raw, p, 'property');
-    const type = resolveType(ctx, raw, p, ext, (nested, at) => buildFields(ctx, nested, at, undefined));
+    const type = resolveType(ctx, raw, p, ext, (nested, at, req) => buildFields(ctx, nested, at, undefined, req));
     if (!type) return;
-    const opts = isObj(raw.logicalTypeOptions) ? raw.logicalTypeOptions : {};
-    const constraints: Constraints = {};
-    for (const k of ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const) {
-      if (typeof opts[k] === 'number' || typeof opts[k] === 'string') (constraints as Record<string, unknown>)[k] = opts[k];
-    }
-    for (const k of ['minLength', 'maxLength'] as const) if (typeof opts[k] === 'number') constraints[k] = opts[k] as number;
-    if (typeof opts.pattern === 'string') constraints.pattern = opts.pattern;
-    if (typeof opts.format === 'string' && type.kind === 'string') constraints.format = opts.format;
+    const constraints = readConstraints(ctx, raw, type, p);
     const quality = buildQuality(ctx, raw.quality, [...p, 'quality'], `${datasetName ?? ''}.${name}`, name);
-    // ODCS 3.1 has no enum: the standard way to state a value set is an invalidValues check with validValues.
+    // ODCS 3.1 has no enum: the standard way to state a value set is an invalidValues check with validValues. The
+    // first such rule (or the v3.2.0 enum) is the field's value set; a rule that repeats the same set is served by
+    // the same checks (it is named with them), a rule with another set stays a quality rule of its own.
     for (const q of quality) {
       const vv = q.arguments.validValues;
-      if (q.metric === 'invalidValues' && Array.isArray(vv) && q.operator?.op === 'mustBe' && q.operator.value === 0) {
+      if (q.metric !== 'invalidValues' || !Array.isArray(vv) || q.operator?.op !== 'mustBe' || q.operator.value !== 0) continue;
+      if (!constraints.enum) {
         constraints.enum = vv.map((v) => String(v));
-      }
+        constraints.enumFrom = { enum: false, rules: [q.key] };
+      } else if (sameValues(constraints.enum, vv)) constraints.enumFrom?.rules.push(q.key);
     }
+    const semanticType = raw.semanticType === 'column' || raw.semanticType === 'measure' || raw.semanticType === 'dimension' ? raw.semanticType : undefined;
+    const synonyms = synonymsOf(raw.synonyms);
     const pii = ext.get(EXT.pii) === true;
     const classification = strOr(raw.classification);
     fields.push({
@@ -48,7 +58,7 @@ export function buildFields(ctx: BuildContext, props: unknown[], path: readonly 
       ...(typeof raw.description === 'string' ? { description: raw.description } : {}),
       ...(typeof raw.businessName === 'string' ? { businessName: raw.businessName } : {}),
       type,
-      required: raw.required === true || raw.primaryKey === true,
+      required: raw.required === true || raw.primaryKey === true || requiredNames.has(name),
       unique: raw.unique === true,
       primaryKey: raw.primaryKey === true,
       primaryKeyPosition: typeof raw.primaryKeyPosition === 'number' ? raw.primaryKeyPosition : -1,
@@ -62,6 +72,9 @@ export function buildFields(ctx: BuildContext, props: unknown[], path: readonly 
       examples: arr(raw.examples),
       tags: arr(raw.tags).filter((t): t is string => typeof t === 'string'),
       quality,
+      ...(semanticType ? { semanticType } : {}),
+      ...(typeof raw.transformLogic === 'string' ? { transformLogic: raw.transformLogic } : {}),
+      ...(synonyms ? { synonyms } : {}),
       at: ctx.ref([...p, 'name']),
     });
   });

@@ -41,6 +41,24 @@ function avroField(f: Field, src: AvroSource): Record<string, unknown> {
   return { name: f.physicalName, type: optional(t), default: null };
 }
 
+/**
+ * A named Avro type (Debezium's VariableScaleDecimal record) may be defined once per schema: later uses refer to
+ * it by its full name, as Confluent's AvroData writes it.
+ */
+function referOnce(t: unknown, seen: Set<string>): unknown {
+  if (Array.isArray(t)) return t.map((x) => referOnce(x, seen));
+  if (!t || typeof t !== 'object') return t;
+  const o = t as Record<string, unknown>;
+  if (o.type === 'record' && typeof o.name === 'string') {
+    const full = typeof o.namespace === 'string' ? `${o.namespace}.${o.name}` : o.name;
+    if (seen.has(full)) return full;
+    seen.add(full);
+    return { ...o, fields: (o.fields as Array<Record<string, unknown>>).map((f) => ({ ...f, type: referOnce(f.type, seen) })) };
+  }
+  if (o.type === 'array') return { ...o, items: referOnce(o.items, seen) };
+  return o;
+}
+
 const SNAPSHOT_ENUM = {
   type: [
     { type: 'string', 'connect.version': 1, 'connect.parameters': { allowed: 'true,first,first_in_data_collection,last_in_data_collection,last,false,incremental' }, 'connect.default': 'false', 'connect.name': 'io.debezium.data.Enum' },
@@ -118,7 +136,7 @@ export function relationalSchemas(ds: Dataset, config: PlatformConfig): Relation
     fields: ds.primaryKey.map((n) => ({ name: byName.get(n)!.physicalName, type: mapType(byName.get(n)!.type).avro[src] })),
     'connect.name': `${ns}.Key`,
   };
-  const value = { type: 'record', name: 'Value', namespace: ns, fields: captured.map((f) => avroField(f, src)), 'connect.name': `${ns}.Value` };
+  const value = referOnce({ type: 'record', name: 'Value', namespace: ns, fields: captured.map((f) => avroField(f, src)), 'connect.name': `${ns}.Value` }, new Set()) as Record<string, unknown>;
   const envelope = {
     type: 'record',
     name: 'Envelope',

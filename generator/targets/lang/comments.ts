@@ -5,20 +5,38 @@
  */
 import type { Dataset, Field } from '../../model/ir.js';
 
-/** Column comment text: the description, with PII and classification made visible to database users. */
+/**
+ * Column comment text: the description, with PII and classification made visible to database users, and what
+ * ODCS v3.2.0 adds: the labels of the allowed values, the semantic type (a measure's aggregation), synonyms.
+ */
 export function columnComment(f: Field): string | undefined {
   const tags: string[] = [];
   if (f.pii) tags.push('PII');
   if (f.classification) tags.push(`classification: ${f.classification}`);
-  const text = f.description?.trim();
+  const extra: string[] = [];
+  if (f.semanticType && f.semanticType !== 'column') extra.push(`${f.semanticType === 'measure' ? 'Measure' : 'Dimension'}${f.transformLogic ? `: ${f.transformLogic}` : ''}.`);
+  const labelled = f.constraints.enumEntries?.filter((e) => e.label || e.description) ?? [];
+  // one line each: values, labels and synonyms are names, not prose
+  if (labelled.length) extra.push(`Values: ${labelled.map((e) => `${inline(String(e.value))} = ${inline([e.label, e.description].filter(Boolean).join(': '))}`).join('; ')}.`);
+  if (f.synonyms?.length) extra.push(`Also called: ${f.synonyms.map(inline).join(', ')}.`);
+  const text = [f.description?.trim() ?? '', ...extra].filter(Boolean).join(' ');
   if (!text && !tags.length) return undefined;
-  return [tags.length ? `[${tags.join('; ')}]` : '', text ?? ''].filter(Boolean).join(' ');
+  return [tags.length ? `[${tags.join('; ')}]` : '', text].filter(Boolean).join(' ');
 }
 
+/** ODCS v3.2.0's synonyms and context instructions of a dataset, as comment text (with a leading space), or ''. */
+export function datasetNotes(ds: Dataset): string {
+  const synonyms = ds.synonyms?.length ? ` Also called: ${ds.synonyms.map(inline).join(', ')}.` : '';
+  const context = ds.context?.instructions?.trim() ? ` Context: ${ds.context.instructions.trim()}` : '';
+  return `${synonyms}${context}`;
+}
+
+/** Table comment text: the description and owner, and ODCS v3.2.0's synonyms and context instructions. */
 export function tableComment(ds: Dataset): string | undefined {
   const text = ds.description?.trim();
   const owner = ds.owner.team ? ` Owner: ${ds.owner.team}.` : '';
-  return text || owner ? `${text ?? ''}${owner}`.trim() : undefined;
+  const all = `${text ?? ''}${owner}${datasetNotes(ds)}`.trim();
+  return all || undefined;
 }
 
 /** `-- text` comment lines, each line of the text prefixed, control characters dropped. */

@@ -1,9 +1,7 @@
 /** Literals for generated Python (the Spark jobs, the Airflow DAGs) and the Spark SQL inside them. */
 
-/** A Spark SQL string literal: backslash is an escape character in Spark SQL literals. */
-export function sparkString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(CONTROL, (c) => `\\u${hex4(c)}`)}'`;
-}
+/** A Spark SQL string literal (model/names.ts: the type table writes them too). */
+export { sparkString } from '../../model/names.js';
 
 /** C0 controls and DEL: never raw in generated code (CPython refuses NUL in source; editors mangle the rest). */
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;

@@ -84,6 +84,7 @@ export const configSchema: S = {
       }),
       spark: obj({ version: { enum: [...SPARK_VERSIONS] } }),
       postgres: obj({ defaultSchema: ident }),
+      lake: obj({ unsizedDecimal: obj({ precision: { type: 'integer', minimum: 1, maximum: 38 }, scale: { type: 'integer', minimum: 0, maximum: 38 } }, ['precision', 'scale']) }),
       quality: obj({ gxVersion: { type: 'string', pattern: '^(0\\.18(\\.[0-9]+)?|1\\.x|1\\.[0-9]+(\\.[0-9]+)?)$' } }),
       sync: obj({ connector: { enum: ['aiven'] }, maxRecords: posInt, maxBytes: posInt, maxAgeMs: posInt }),
       breaking: obj({ disabled: { type: 'array', items: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' }, uniqueItems: true } }),

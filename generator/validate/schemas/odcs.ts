@@ -457,3 +457,103 @@ export const odcsSchema: S = {
     },
   },
 };
+
+// ------------------------------------------------------------------------------------------------ ODCS v3.2.0
+
+/** What ODCS v3.2.0 adds to a property (and to a map key or value, which have a property's shape). */
+export const ODCS_32_PROPERTY_KEYS = ['enum', 'map', 'semanticType', 'synonyms'] as const;
+/** What ODCS v3.2.0 adds at the contract and schema-object level. */
+export const ODCS_32_OBJECT_KEYS = ['context', 'synonyms'] as const;
+
+const clone32 = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
+
+/**
+ * ODCS v3.2.0 (the standard's schema as it stood on 2026-06-04, before the release), derived from the v3.1.0
+ * schema above with exactly the changes of its changelog: `enum` entries on properties, `logicalType: map` with
+ * its `map.key`/`map.value`, `semanticType`, `synonyms` on schema objects and properties, `context` on the
+ * contract and on schema objects, a multi-segment shorthand reference, `status` optional, and Athena's
+ * `workgroup` with `stagingDir` optional. Used for contracts whose apiVersion is v3.2.0; test/conformance holds
+ * its verdict to the official v3.2.0 schema's.
+ */
+function odcs32(base: S): S {
+  type Def = S & { properties: Record<string, S>; allOf: S[] };
+  const s = clone32(base) as S & { properties: Record<string, S>; $defs: Record<string, S>; required: string[] };
+  const def = (name: string) => s.$defs[name] as Def;
+  s.$id = 'https://contractgen.dev/schemas/odcs-3.2.json';
+  s.properties.apiVersion = { type: 'string', enum: ['v3.2.0', 'v3.1.0', 'v3.0.2', 'v3.0.1', 'v3.0.0', 'v2.2.2', 'v2.2.1', 'v2.2.0'] };
+  s.properties.context = ref('Context');
+  s.required = s.required.filter((k) => k !== 'status');
+  const d = s.$defs;
+  d.ShorthandReference = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+$' };
+  d.Context = {
+    oneOf: [
+      str,
+      {
+        type: 'object',
+        properties: {
+          instructions: str,
+          verifiedStatements: arrayOf({
+            type: 'object',
+            properties: { id: str, question: str, answer: str, authoritativeDefinitions: ref('AuthoritativeDefinitions'), tags: arrayOf(str), customProperties: ref('CustomProperties') },
+            required: ['question'],
+            additionalProperties: false,
+          }),
+          constraints: arrayOf({
+            type: 'object',
+            properties: { id: str, constraint: str, authoritativeDefinitions: ref('AuthoritativeDefinitions'), tags: arrayOf(str), customProperties: ref('CustomProperties') },
+            required: ['constraint'],
+            additionalProperties: false,
+          }),
+        },
+        additionalProperties: false,
+      },
+    ],
+  };
+  d.EnumValue = {
+    type: 'object',
+    properties: {
+      value: ref('AnyNonCollectionType'),
+      label: str,
+      id: ref('StableId'),
+      description: str,
+      customProperties: arrayOf(ref('CustomProperty')),
+      authoritativeDefinitions: ref('AuthoritativeDefinitions'),
+      tags: ref('Tags'),
+    },
+    required: ['value'],
+    additionalProperties: false,
+  };
+  d.Synonyms = arrayOf(ref('Synonym'));
+  d.Synonym = {
+    type: 'object',
+    properties: { id: ref('StableId'), synonym: str, description: str, locale: str, source: str, status: str, customProperties: ref('CustomProperties') },
+    required: ['synonym'],
+    additionalProperties: false,
+  };
+  def('SchemaElement').properties.synonyms = ref('Synonyms');
+  def('SchemaObject').properties.context = ref('Context');
+  const prop = def('SchemaBaseProperty');
+  prop.properties.logicalType = { type: 'string', enum: [...LOGICAL_TYPES, 'map'] };
+  prop.properties.semanticType = { type: 'string', enum: ['column', 'measure', 'dimension'] };
+  prop.properties.enum = { type: 'array', minItems: 1, uniqueItems: true, items: ref('EnumValue') };
+  prop.allOf.push(
+    whenLogical(['map'], {
+      properties: {
+        map: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { key: ref('SchemaItemProperty'), value: ref('SchemaItemProperty') },
+          required: ['key', 'value'],
+        },
+      },
+      required: ['map'],
+    }),
+  );
+  const server = def('Server');
+  server.allOf = (server.allOf as S[]).map((c) =>
+    (c.if as { properties: { type: { const: string } } }).properties.type.const === 'athena' ? { ...c, then: serverSchema(['stagingDir:uri', 'schema*', 'catalog', 'regionName', 'workgroup']) } : c,
+  );
+  return s;
+}
+
+export const odcs32Schema: S = odcs32(odcsSchema);
