@@ -30,6 +30,7 @@ import { startPg } from '../../test/helpers/pg.js';
 import { runScript } from '../../test/helpers/psql.js';
 import { duckType, jsonEnvelopeType } from './lake.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
+import { fill, recordOf } from './postgres-source.js';
 import { DUCKDB_MACROS, hasPythonSql, pythonSql, sparkToDuckdb } from './spark-sql.js';
 
 const require = createRequire(import.meta.url);
@@ -130,21 +131,6 @@ function debeziumValue(text: string | null, t: unknown): unknown {
   return text;
 }
 
-/** A record value for an Avro record schema: the given values, else null where nullable, else a zero. */
-function fill(schema: AvroSchema, given: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of schema.fields as Array<{ name: string; type: unknown }>) {
-    if (f.name in given) out[f.name] = given[f.name];
-    else if (Array.isArray(f.type) && f.type.includes('null')) out[f.name] = null;
-    else {
-      const t = typeof f.type === 'string' ? f.type : (f.type as AvroSchema).type;
-      out[f.name] = t === 'string' ? '' : t === 'boolean' ? false : 0;
-    }
-  }
-  return out;
-}
-
-const recordOf = (t: unknown): AvroSchema => (Array.isArray(t) ? (t.find((x) => x !== 'null') as AvroSchema) : (t as AvroSchema));
 const confluent = (id: number, payload: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, id]), payload]);
 
 // ------------------------------------------------------------------------------------------------ sources

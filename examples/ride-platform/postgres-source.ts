@@ -74,7 +74,7 @@ export function fill(schema: AvroSchema, given: Record<string, unknown>): Record
   return out;
 }
 
-const recordOf = (t: unknown): AvroSchema => (Array.isArray(t) ? (t.find((x) => x !== 'null') as AvroSchema) : (t as AvroSchema));
+export const recordOf = (t: unknown): AvroSchema => (Array.isArray(t) ? (t.find((x) => x !== 'null') as AvroSchema) : (t as AvroSchema));
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
 interface Writer {

@@ -8,9 +8,9 @@
  * uuid, dates, times, timestamps and decimals.
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadYaml, type LoadedYaml, type PathSeg } from '../load/yaml.js';
+import type { LoadedYaml, PathSeg } from '../load/yaml.js';
 import type { SourceRef } from '../model/ir.js';
-import { diag, jsonError, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
+import { diag, loadJsonDoc, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -260,19 +260,10 @@ export function readAvro(label: string, inputs: readonly AvroInput[]): SourceDes
   const found: Found[] = [];
   const keys: Array<{ ns: string; columns: string[] }> = [];
   for (const { file, text } of inputs) {
-    const bad = jsonError(text);
-    if (bad) {
-      diagnostics.push(diag({ file, line: bad.line, col: bad.col }, 'IMPORT_SYNTAX', `not valid JSON: ${bad.message}`));
-      continue;
-    }
-    // JSON is YAML: the yaml reader gives every node its position
-    const loaded = loadYaml(file, text);
-    if (!loaded.doc || loaded.diagnostics.some((d) => d.severity === 'error')) {
-      diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => diag(d, 'IMPORT_SYNTAX', `not valid JSON: ${d.message}`)));
-      continue;
-    }
-    const r = new Reader(loaded.doc, file);
-    let data = loaded.doc.data;
+    const doc = loadJsonDoc(file, text, diagnostics);
+    if (!doc) continue;
+    const r = new Reader(doc, file);
+    let data = doc.data;
     let path: PathSeg[] = [];
     let subject: string | undefined;
     // a Schema Registry subject version: the schema is a string inside

@@ -6,6 +6,7 @@
  */
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
+import { loadYaml, type LoadedYaml } from '../load/yaml.js';
 import type { Constraints, SourceRef } from '../model/ir.js';
 
 /** The system a description comes from. Avro and JSON Schema describe a topic whose source may be known too. */
@@ -167,4 +168,19 @@ export function jsonError(text: string): { message: string; line: number; col: n
     const before = text.slice(0, offset).split('\n');
     return { message, line: before.length, col: before[before.length - 1]!.length + 1 };
   }
+}
+
+/** A JSON file read with positions (JSON is YAML: the yaml reader gives every node its position); undefined, with its IMPORT_SYNTAX diagnostic, when it is not JSON. */
+export function loadJsonDoc(file: string, text: string, diagnostics: Diagnostic[]): LoadedYaml | undefined {
+  const bad = jsonError(text);
+  if (bad) {
+    diagnostics.push(diag({ file, line: bad.line, col: bad.col }, 'IMPORT_SYNTAX', `not valid JSON: ${bad.message}`));
+    return undefined;
+  }
+  const loaded = loadYaml(file, text);
+  if (!loaded.doc || loaded.diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => diag(d, 'IMPORT_SYNTAX', `not valid JSON: ${d.message}`)));
+    return undefined;
+  }
+  return loaded.doc;
 }

@@ -10,9 +10,9 @@
  */
 import { basename } from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { loadYaml, type PathSeg } from '../load/yaml.js';
+import type { PathSeg } from '../load/yaml.js';
 import type { Constraints, SourceRef } from '../model/ir.js';
-import { diag, jsonError, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
+import { diag, loadJsonDoc, type ColumnDesc, type ColumnType, type ServerKind, type SourceDescription, type TableDesc } from './describe.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,18 +27,8 @@ export function readJsonSchema(label: string, inputs: ReadonlyArray<{ file: stri
   const keys: Array<{ id: string; columns: string[] }> = [];
   let kind: ServerKind | undefined;
   for (const { file, text } of inputs) {
-    const bad = jsonError(text);
-    if (bad) {
-      diagnostics.push(diag({ file, line: bad.line, col: bad.col }, 'IMPORT_SYNTAX', `not valid JSON: ${bad.message}`));
-      continue;
-    }
-    // JSON is YAML: the yaml reader gives every node its position
-    const loaded = loadYaml(file, text);
-    if (!loaded.doc || loaded.diagnostics.some((d) => d.severity === 'error')) {
-      diagnostics.push(...loaded.diagnostics.filter((d) => d.severity === 'error').map((d) => diag(d, 'IMPORT_SYNTAX', `not valid JSON: ${d.message}`)));
-      continue;
-    }
-    const doc = loaded.doc;
+    const doc = loadJsonDoc(file, text, diagnostics);
+    if (!doc) continue;
     const root = doc.data;
     const at = (path: readonly PathSeg[]): SourceRef => ({ file, ...doc.pos(path) });
     if (!isObj(root)) {
