@@ -29,6 +29,17 @@ export const SLOW = [
   'test/import-files.test.ts',
   'test/import-mysql.test.ts',
   'test/facts-trino-catalog.test.ts',
+  // over ten seconds each on a quiet 2-core machine (child processes, property-based runs): the fast lane stays
+  // under a minute without them
+  'test/hashes.test.ts',
+  'test/lint-generate.test.ts',
+  'test/spark-types.test.ts',
+  'test/startup.test.ts',
+  'test/nested.test.ts',
+  'test/sync-fencing.test.ts',
+  'test/facts-gx.test.ts',
+  'test/facts-debezium.test.ts',
+  'test/facts-strimzi.test.ts',
 ];
 
 export default defineConfig({

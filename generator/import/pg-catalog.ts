@@ -22,10 +22,14 @@ export interface PgCatalogOptions {
 /** The URL without its password or query, for messages and for the contracts. */
 export function redactUrl(url: string): string {
   try {
+    // more than one `@`: a password with `/` or `@` in it, which a URL parser may split into host and path
+    if (url.indexOf('@') !== url.lastIndexOf('@')) throw new Error('ambiguous');
     const u = new URL(url);
     return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
   } catch {
-    return url.replace(/\/\/[^@/]*@/, '//');
+    // a URL Node cannot parse (a password with a `/` …): everything up to the last `@` goes, which may take more
+    // than the user and password, never less
+    return url.replace(/\/\/.*@/s, '//');
   }
 }
 
