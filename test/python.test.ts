@@ -86,6 +86,14 @@ describe('generated Python', () => {
     expect(inspect(py.map((p) => join(cases, p))).length).toBe(py.length);
   });
 
+  it('has the quality runner reach the lake as the jobs do: the DAG passes the endpoint, the runner sets the same s3a keys', () => {
+    const keys = (src: string) => [...new Set([...src.matchAll(/"(spark\.hadoop\.fs\.s3a\.[a-z.]+)"/g)].map((m) => m[1]!))].sort();
+    const runner = files.get('spark/quality_runner.py')!;
+    expect(keys(runner).length).toBeGreaterThan(4);
+    for (const job of ['spark/users_job.py', 'spark/rides_job.py']) expect(keys(runner), job).toEqual(keys(files.get(job)!));
+    for (const dag of ['airflow/users_dag.py', 'airflow/rides_dag.py']) expect(files.get(dag)!, dag).toContain('"--s3-endpoint", "http://minio.lake.svc:9000"]');
+  });
+
   it('compiles with CPython (done by the inspector for every file)', () => {
     expect(inspected.size).toBe(pyFiles.length);
   });

@@ -85,7 +85,7 @@ with DAG(
         task_id="check_quality",
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
-        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "s3a://lake-trusted/trusted/users/"],
+        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "s3a://lake-trusted/trusted/users/", "--s3-endpoint", "http://minio.lake.svc:9000"],
         packages="org.apache.hadoop:hadoop-aws:3.3.4",
         name="contractgen-quality-users",
     )

@@ -18,6 +18,7 @@ no column of that very name.
 
 import argparse
 import json
+import os
 import sys
 
 from pyspark.sql import SparkSession
@@ -141,12 +142,24 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Run a contractgen quality suite on a Parquet location or a table")
     parser.add_argument("--suite", required=True)
     parser.add_argument("--table", required=True, help="a Parquet location (s3a://...) or a catalog table name")
+    parser.add_argument("--s3-endpoint", help="the object store's endpoint (MinIO): s3a is set up as the jobs set it, keys from MINIO_ACCESS_KEY and MINIO_SECRET_KEY")
     args = parser.parse_args(argv)
     with open(args.suite, encoding="utf-8") as f:
         suite = json.load(f)
     # GX 1.x names the suite and each expectation's type `name` and `type`; GX 0.18 `expectation_suite_name` and `expectation_type`
     name = suite.get("name", suite.get("expectation_suite_name"))
-    spark = SparkSession.builder.appName(f"quality-{name}").getOrCreate()
+    builder = SparkSession.builder.appName(f"quality-{name}").config("spark.sql.session.timeZone", "UTC")
+    if args.s3_endpoint:
+        # the same s3a settings as the jobs' spark_session: the trusted layer is on MinIO, not AWS
+        builder = (
+            builder.config("spark.hadoop.fs.s3a.endpoint", args.s3_endpoint)
+            .config("spark.hadoop.fs.s3a.path.style.access", "true")
+            .config("spark.hadoop.fs.s3a.connection.ssl.enabled", str(args.s3_endpoint.startswith("https")).lower())
+            .config("spark.hadoop.fs.s3a.impl", "org.apache.hadoop.fs.s3a.S3AFileSystem")
+            .config("spark.hadoop.fs.s3a.access.key", os.environ.get("MINIO_ACCESS_KEY", ""))
+            .config("spark.hadoop.fs.s3a.secret.key", os.environ.get("MINIO_SECRET_KEY", ""))
+        )
+    spark = builder.getOrCreate()
     table = spark.read.parquet(args.table) if "://" in args.table else spark.table(args.table)
     table.createOrReplaceTempView("t")
     total = spark.sql("SELECT count(*) AS n FROM t").first()["n"]

@@ -93,6 +93,7 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
         ? { bucket: pyString(expiry.bucket), prefix: pyString(expiry.prefix), column: pyString(expiry.column), days: expiry.days }
         : false,
     s3ConnId: pyString(config.airflow.s3ConnId),
+    s3Endpoint: pyString(config.minio.endpoint),
     rawBucket: pyString(config.minio.buckets.raw),
     rawKey: pyString(`${config.naming.rawPrefix}/${topic}/dt={{ ds }}/*`),
     sparkConnId: pyString(config.airflow.sparkConnId),

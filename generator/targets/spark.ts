@@ -7,7 +7,6 @@
  * contract says. The decoding, ordering and checks are Spark SQL strings, so they can be parsed and run by
  * another engine too.
  */
-import type { PlatformConfig } from '../config/config.js';
 import { FORMAT_PATTERNS } from '../model/formats.js';
 import type { Dataset, Field, SourceKind } from '../model/ir.js';
 import { cdcTopic, lakeName, quarantineLocation, rawLocation, trustedLocation } from '../model/naming.js';
@@ -116,7 +115,7 @@ function boundValue(f: Field, text: string): string {
   return `TRY_CAST(${text} AS ${ddl.toUpperCase()})`;
 }
 
-export function sparkSql(ds: Dataset, config: PlatformConfig): SparkSql {
+export function sparkSql(ds: Dataset): SparkSql {
   const src = ds.source!.kind;
   const fields = ds.fields;
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -169,7 +168,6 @@ export function sparkSql(ds: Dataset, config: PlatformConfig): SparkSql {
     indent([...cols, checks.length ? `concat_ws(',',\n${checks.map((c, i) => `        CASE WHEN ${c.broken} THEN ${sparkString(c.rule)} END${i < checks.length - 1 ? ',' : ''}`).join('\n')}\n    ) AS _violations` : `'' AS _violations`]),
     'FROM current_state',
   ].join('\n');
-  void config;
   return { records, flatten, ...(truncated ? { truncated } : {}), current, check };
 }
 
@@ -345,7 +343,7 @@ export const sparkTarget: Target = {
         .filter((t) => new RegExp(`\\b${t}\\(`).test(used))
         .sort()
         .join(', ');
-      const sql = sparkSql(ds, config);
+      const sql = sparkSql(ds);
       const file = `${name}_job.py`;
       const content = ctx.template('spark/job.py')({
         ...datasetHeader(ds),

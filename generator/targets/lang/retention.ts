@@ -37,10 +37,9 @@ export function rawLifecycleRule(ds: Dataset, config: PlatformConfig): Lifecycle
 }
 
 /**
- * How the trusted layer expires a dataset's old rows. The job writes date partitions with dynamic overwrite, so a
- * partition nobody writes to again stays: a table whose first partition column is a date expires whole
- * partitions older than the retention (the DAG's expire_trusted task). An unpartitioned table is rewritten from
- * the raw events on every run, so it loses a key once the raw lifecycle has expired all of its events.
+ * How the trusted layer expires a dataset's old rows. The job rewrites the whole table from the raw events on every
+ * run, so a key goes once the raw lifecycle has expired all of its events; a table whose first partition column is
+ * a date also expires whole partitions older than the retention (the DAG's expire_trusted task).
  */
 export type TrustedExpiry =
   | { kind: 'partitions'; column: string; days: number; bucket: string; prefix: string }

@@ -59,7 +59,7 @@ with DAG(
         task_id="check_quality",
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
-        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "lake.trusted.users"],
+        application_args=["--suite", os.path.join(ARTIFACTS, "quality/users.json"), "--table", "lake.trusted.users", "--s3-endpoint", "http://minio.lake.svc:9000"],
         packages="org.apache.hadoop:hadoop-aws:3.4.1,org.apache.iceberg:iceberg-spark-runtime-4.0_2.13:1.10.0",
         conf={"spark.sql.catalog.lake": "org.apache.iceberg.spark.SparkCatalog", "spark.sql.catalog.lake.type": "hive", "spark.sql.catalog.lake.uri": "thrift://hive-metastore:9083"},
         name="contractgen-quality-users",

@@ -6,7 +6,7 @@ by the sync), each record once, decodes the Debezium envelopes (Avro, by each re
 computes the current state of every key, checks the contract's constraints, writes the rows that break them
 to quarantine and the rest into the Iceberg table lake.trusted.users (through Iceberg's Spark catalog; Trino's
 DDL creates the table, run it first). Each run recomputes
-the whole state from every raw event up to --run-date:
+the whole state from every raw event up to --run-date and replaces the trusted table:
 re-running a date gives the same result.
 
 Spark 3.5:

@@ -85,7 +85,7 @@ with DAG(
         task_id="check_quality",
         conn_id="spark_default",
         application=os.path.join(ARTIFACTS, "spark/quality_runner.py"),
-        application_args=["--suite", os.path.join(ARTIFACTS, "quality/drivers.json"), "--table", "s3a://lake-trusted/trusted/drivers/"],
+        application_args=["--suite", os.path.join(ARTIFACTS, "quality/drivers.json"), "--table", "s3a://lake-trusted/trusted/drivers/", "--s3-endpoint", "http://minio:9000"],
         packages="org.apache.hadoop:hadoop-aws:3.3.4",
         name="contractgen-quality-drivers",
     )
