@@ -15,6 +15,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { TrinoSQL } from 'dt-sql-parser';
+import { quoteTrino } from '../generator/model/names.js';
 import { facts, propertyCases, repoCases, type Case } from './helpers/facts.js';
 import { readFacts as readSparkFacts } from './helpers/spark-facts.js';
 import { checkJobs, type JobReport } from './helpers/spark-job-check.js';
@@ -95,6 +97,8 @@ function sparkCatalogs(r: JobReport): Map<string, Record<string, string | undefi
   return out;
 }
 
+const trinoParser = new TrinoSQL();
+
 /** What is wrong with a case's Spark jobs in Iceberg mode. */
 function sparkProblems(c: Case, reports: JobReport[], contents: readonly string[]): string[] {
   const out: string[] = [];
@@ -144,6 +148,7 @@ function dagProblems(c: Case): string[] {
   for (const [path, dag] of dags) {
     const name = /airflow\/(.+)_dag\.py$/.exec(path)![1]!;
     const table = `${cfg.iceberg.sparkCatalog}.${cfg.naming.trustedSchema}.${name}`;
+    const trusted = `${cfg.trino.catalogs.trusted}.${cfg.naming.trustedSchema}.${quoteTrino(name)}`;
     const packages = [...dag.matchAll(/packages="([^"]+)"/g)].map((m) => m[1]!.split(','));
     if (packages.length !== 2 || !packages.every((p) => p.includes(runtime('3.5')))) out.push(`${path}: the Spark tasks do not all submit ${runtime('3.5')}`);
     if (!dag.includes(`"--table", "${table}"`)) out.push(`${path}: the quality suite does not read ${table} through the Iceberg catalog (files under an Iceberg location include replaced snapshots' data)`);
@@ -151,6 +156,18 @@ function dagProblems(c: Case): string[] {
     if (!dag.includes(`CALL ${cfg.trino.catalogs.raw}.system.sync_partition_metadata(schema_name => '${cfg.naming.rawSchema}', table_name => '${name}', mode => 'FULL')`)) out.push(`${path}: refresh_trino does not sync the raw table's partitions`);
     if (/sync_partition_metadata\(schema_name => '${cfg.naming.trustedSchema}'/.test(dag)) out.push(`${path}: sync_partition_metadata on the Iceberg table`);
     if (dag.includes('refresh_unity_catalog')) out.push(`${path}: registers the trusted Iceberg table in Unity Catalog, which has no Iceberg format`);
+    // refresh_trino's statements: Trino's grammar accepts each (Airflow renders {{ ds }} first), and the snapshots
+    // each run leaves (deleted and expired rows, readable by time travel) are expired, as are the files only they hold
+    const block = /sql=\[\n((?: {12}".*",\n)+) {8}\]/.exec(dag)?.[1] ?? '';
+    const statements = [...block.matchAll(/^ {12}"(.*)",$/gm)].map((m) => JSON.parse(`"${m[1]!}"`) as string);
+    if (!statements.length) out.push(`${path}: no refresh_trino statements found`);
+    for (const s of statements) {
+      const errors = trinoParser.validate(s.replace(/\{\{ ds \}\}/g, '2024-03-01'));
+      if (errors.length) out.push(`${path}: Trino's grammar refuses ${s}: ${errors[0]!.message}`);
+    }
+    for (const proc of ['expire_snapshots', 'remove_orphan_files']) {
+      if (!statements.some((s) => s.startsWith(`ALTER TABLE ${trusted} EXECUTE ${proc}(retention_threshold => '7d')`))) out.push(`${path}: refresh_trino does not run ${proc} on ${trusted}`);
+    }
   }
   return out;
 }

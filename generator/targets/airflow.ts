@@ -17,7 +17,8 @@
  */
 import type { PlatformConfig } from '../config/config.js';
 import type { Dataset } from '../model/ir.js';
-import { cdcTopic, dagId, lakeName, s3Url, trustedLocation } from '../model/naming.js';
+import { quoteTrino } from '../model/names.js';
+import { cdcTopic, dagId, lakeName, s3Url, trinoNames, trustedLocation } from '../model/naming.js';
 import { datasetHeader } from './lang/comments.js';
 import { icebergRuntime, icebergSparkConf, sparkTrustedTable } from './lang/iceberg.js';
 import { pyString } from './lang/python.js';
@@ -53,14 +54,20 @@ export function dagSource(ds: Dataset, config: PlatformConfig, template: (v: unk
   const expiry = trustedExpiry(ds, config);
   // FULL: partitions the job wrote are added, partitions the raw lifecycle or the expiry deleted are dropped
   const sync = (cat: string, schema: string) => `CALL ${cat}.system.sync_partition_metadata(schema_name => '${schema}', table_name => '${name}', mode => 'FULL')`;
-  const trustedTable = `${config.trino.catalogs.trusted}.${config.naming.trustedSchema}.${name}`;
+  const trustedTable = trinoNames(ds, config).trusted;
   const trinoSql = hive
     ? [sync(config.trino.catalogs.raw, config.naming.rawSchema), ...(ds.partitionedBy.length ? [sync(config.trino.catalogs.trusted, config.naming.trustedSchema)] : [])]
     : [
         // the raw layer is a Hive table in either mode; the trusted Iceberg table needs no partition sync
         sync(config.trino.catalogs.raw, config.naming.rawSchema),
-        // Iceberg tracks its own files: the expiry is a DELETE of whole partitions (files go with expire_snapshots)
-        ...(expiry.kind === 'partitions' ? [`DELETE FROM ${trustedTable} WHERE ${expiry.column} < current_date - INTERVAL '${expiry.days}' DAY`] : []),
+        // Iceberg tracks its own files: the expiry is a DELETE of whole partitions, by the run's date (UTC), not
+        // Trino's session clock, so a rerun or backfill expires the same rows
+        ...(expiry.kind === 'partitions' ? [`DELETE FROM ${trustedTable} WHERE ${quoteTrino(expiry.column)} < DATE '{{ ds }}' - INTERVAL '${expiry.days}' DAY`] : []),
+        // each run's snapshot replaces the whole table: older snapshots (deleted and expired rows, readable by time
+        // travel) and the files only they hold go after Trino's minimum retention (iceberg.expire-snapshots.min-retention
+        // and iceberg.remove-orphan-files.min-retention, 7 days by default)
+        `ALTER TABLE ${trustedTable} EXECUTE expire_snapshots(retention_threshold => '7d')`,
+        `ALTER TABLE ${trustedTable} EXECUTE remove_orphan_files(retention_threshold => '7d')`,
         `SELECT count(*) FROM ${trustedTable}`,
       ];
   const budget = freshnessBudgetMinutes(ds);

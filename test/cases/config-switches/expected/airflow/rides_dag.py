@@ -70,7 +70,9 @@ with DAG(
         conn_id="trino_default",
         sql=[
             "CALL hive.system.sync_partition_metadata(schema_name => 'raw', table_name => 'rides', mode => 'FULL')",
-            "DELETE FROM iceberg.trusted.rides WHERE requested_date < current_date - INTERVAL '730' DAY",
+            "DELETE FROM iceberg.trusted.rides WHERE requested_date < DATE '{{ ds }}' - INTERVAL '730' DAY",
+            "ALTER TABLE iceberg.trusted.rides EXECUTE expire_snapshots(retention_threshold => '7d')",
+            "ALTER TABLE iceberg.trusted.rides EXECUTE remove_orphan_files(retention_threshold => '7d')",
             "SELECT count(*) FROM iceberg.trusted.rides",
         ],
         outlets=[TRUSTED],

@@ -70,6 +70,8 @@ with DAG(
         conn_id="trino_default",
         sql=[
             "CALL hive.system.sync_partition_metadata(schema_name => 'raw', table_name => 'users', mode => 'FULL')",
+            "ALTER TABLE iceberg.trusted.users EXECUTE expire_snapshots(retention_threshold => '7d')",
+            "ALTER TABLE iceberg.trusted.users EXECUTE remove_orphan_files(retention_threshold => '7d')",
             "SELECT count(*) FROM iceberg.trusted.users",
         ],
         outlets=[TRUSTED],
