@@ -114,7 +114,11 @@ describe('the operations endpoint during a run', () => {
     expect(sum(fa.get('contractgen_sync_bytes_total')) + sum(fb.get('contractgen_sync_bytes_total'))).toBe(s3.puts.filter((p) => p.outcome === 'written').reduce((x, p) => x + p.bytes, 0));
     expect(sum(fa.get('contractgen_sync_retries_total')) + sum(fb.get('contractgen_sync_retries_total'))).toBeGreaterThan(0);
     expect(sum(fa.get('contractgen_sync_partitions_assigned')) + sum(fb.get('contractgen_sync_partitions_assigned'))).toBe(4);
-    expect(Math.max(...fb.get('contractgen_sync_consumer_lag')!.metrics.map((m) => Number(m.value)))).toBe(0); // caught up
+    // caught up: every partition either member holds at the end reports no lag (which member holds which is the
+    // coordinator's choice, and on a loaded machine b may end with none)
+    const lags = [fa, fb].flatMap((f) => (f.get('contractgen_sync_consumer_lag')?.metrics ?? []).map((m) => Number(m.value)));
+    expect(lags.length).toBeGreaterThan(0);
+    expect(Math.max(...lags)).toBe(0);
     expect(mid!.get('contractgen_sync_batch_age_seconds')?.type).toBe('GAUGE'); // its value: the next test, where a batch stays open
     // the store stops answering: not ready (after the readiness cache of 10 s: ask a fresh endpoint)
     await s3.close();
