@@ -30,7 +30,7 @@ import { startPg } from '../../test/helpers/pg.js';
 import { runScript } from '../../test/helpers/psql.js';
 import { duckType, jsonEnvelopeType } from './lake.js';
 import { PgOutputDecoder, type Tuple } from './pgoutput.js';
-import { fill, recordOf } from './postgres-source.js';
+import { debeziumValue, fill, recordOf } from './postgres-source.js';
 import { DUCKDB_MACROS, hasPythonSql, pythonSql, sparkToDuckdb } from './spark-sql.js';
 
 const require = createRequire(import.meta.url);
@@ -110,26 +110,6 @@ function rowsFor(ds: Dataset, n: number, salt: number): Array<Record<string, unk
 // ------------------------------------------------------------------------------------------------ Debezium shapes
 
 type AvroSchema = Record<string, unknown>;
-
-/** A text value from pgoutput, as Debezium's PostgreSQL connector writes it into the Avro field `t`. */
-function debeziumValue(text: string | null, t: unknown): unknown {
-  if (text === null) return null;
-  if (Array.isArray(t)) return debeziumValue(text, t.find((x) => x !== 'null'));
-  const s = (typeof t === 'string' ? { type: t } : t) as AvroSchema;
-  switch (s['connect.name']) {
-    case 'io.debezium.time.Date':
-      return Math.round(Date.parse(`${text}T00:00:00Z`) / 86_400_000);
-    case 'io.debezium.time.ZonedTimestamp':
-      return new Date(`${text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')}`).toISOString().replace(/\.000Z$/, 'Z');
-    case 'io.debezium.time.MicroTimestamp':
-      return Date.parse(`${text.replace(' ', 'T')}Z`) * 1000;
-    default:
-      break;
-  }
-  if (s.type === 'boolean') return text === 't';
-  if (s.type === 'int' || s.type === 'long' || s.type === 'double' || s.type === 'float') return Number(text);
-  return text;
-}
 
 const confluent = (id: number, payload: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0, id]), payload]);
 
