@@ -7,7 +7,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RuleId } from '../diagnostics/rules.js';
 import { loadYaml, type LoadedYaml } from '../load/yaml.js';
-import type { Constraints, SourceRef } from '../model/ir.js';
+import type { Constraints, LogicalType, SourceRef } from '../model/ir.js';
 
 /** The system a description comes from. Avro and JSON Schema describe a topic whose source may be known too. */
 export type SourceFormat = 'postgres' | 'mysql' | 'cassandra' | 'avro' | 'jsonschema';
@@ -15,23 +15,15 @@ export type SourceFormat = 'postgres' | 'mysql' | 'cassandra' | 'avro' | 'jsonsc
 /** A database kind contractgen can bind a contract to. */
 export type ServerKind = 'postgres' | 'mysql' | 'cassandra';
 
+/**
+ * A source column's type in contractgen's terms: the model's scalar types as they are (model/ir.ts), and what a
+ * source states differently: a decimal may be unsized, an array item is a column type (with its physical type),
+ * and an object lists columns.
+ */
 export type ColumnType =
-  | { kind: 'string'; maxLength?: number }
-  | { kind: 'uuid' }
-  | { kind: 'int16' }
-  | { kind: 'int32' }
-  | { kind: 'int64' }
-  | { kind: 'float32' }
-  | { kind: 'float64' }
+  | Exclude<LogicalType, { kind: 'decimal' | 'array' | 'map' | 'object' }>
   /** precision and scale are absent for an unsized numeric (PostgreSQL `numeric`, CQL `decimal`, Debezium's variable-scale decimal) */
   | { kind: 'decimal'; precision?: number; scale?: number }
-  | { kind: 'boolean' }
-  | { kind: 'date' }
-  | { kind: 'time' }
-  | { kind: 'timestamp' }
-  | { kind: 'timestamp_ntz' }
-  | { kind: 'bytes' }
-  | { kind: 'json' }
   | { kind: 'array'; items: ColumnType; itemsPhysical?: string }
   | { kind: 'object'; fields: ColumnDesc[] };
 
